@@ -1,0 +1,228 @@
+import { z } from 'zod';
+
+/**
+ * Every option Tsunagu reads, in one table: environment name, default, unit and range.
+ * The README's options table mirrors this list; `tsunagu config` prints it.
+ */
+export interface OptionSpec {
+  env: string;
+  description: string;
+  default: string | undefined;
+  unit?: string;
+  schema: z.ZodType;
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const positive = (max: number) => z.coerce.number().positive().max(max);
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const options = {
+  logLevel: {
+    env: 'LOG_LEVEL',
+    description: 'Log level: fatal, error, warn, info, debug, trace or silent. Logs are JSON on stderr.',
+    default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    description: 'Where data is stored: `sqlite:<path>` (or a plain path) for an embedded SQLite file, `postgres://...` for PostgreSQL.',
+    default: 'sqlite:./data/tsunagu.sqlite',
+    schema: z.string().min(1),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    description: 'Redis for jobs, progress events and shared rate budgets across processes. Unset: everything in-process.',
+    default: undefined,
+    schema: url(['redis:', 'rediss:']).optional(),
+  },
+  anilistUrl: {
+    env: 'ANILIST_URL',
+    description: 'AniList GraphQL endpoint.',
+    default: 'https://graphql.anilist.co',
+    schema: url(['http:', 'https:']),
+  },
+  jikanUrl: {
+    env: 'JIKAN_URL',
+    description: 'Jikan v4 base URL.',
+    default: 'https://api.jikan.moe/v4',
+    schema: url(['http:', 'https:']),
+  },
+  anilistRatePerMinute: {
+    env: 'ANILIST_RATE_PER_MINUTE',
+    description: 'AniList requests per minute to start from; lowered (never raised above) what `X-RateLimit-Limit` reports.',
+    default: '28',
+    unit: 'requests/min, 1-90',
+    schema: positive(90),
+  },
+  anilistBurst: {
+    env: 'ANILIST_BURST',
+    description: 'AniList requests that may go out back to back before pacing starts.',
+    default: '3',
+    unit: 'requests, 1-30',
+    schema: int(1, 30),
+  },
+  anilistMaxInFlight: {
+    env: 'ANILIST_MAX_IN_FLIGHT',
+    description: 'AniList requests open at once.',
+    default: '4',
+    unit: 'requests, 1-32',
+    schema: int(1, 32),
+  },
+  jikanRatePerSecond: {
+    env: 'JIKAN_RATE_PER_SECOND',
+    description: 'Jikan requests per second (Jikan publishes 3/s).',
+    default: '2',
+    unit: 'requests/s, 0.1-3',
+    schema: positive(3),
+  },
+  jikanRatePerMinute: {
+    env: 'JIKAN_RATE_PER_MINUTE',
+    description: 'Jikan requests per minute (Jikan publishes 60/min); held together with the per-second rate.',
+    default: '55',
+    unit: 'requests/min, 1-60',
+    schema: positive(60),
+  },
+  jikanMaxInFlight: {
+    env: 'JIKAN_MAX_IN_FLIGHT',
+    description: 'Jikan requests open at once.',
+    default: '3',
+    unit: 'requests, 1-16',
+    schema: int(1, 16),
+  },
+  upstreamTimeoutMs: {
+    env: 'UPSTREAM_TIMEOUT_MS',
+    description: 'Time one upstream request may take before it is aborted and retried.',
+    default: '15000',
+    unit: 'ms, 100-300000',
+    schema: int(100, 300_000),
+  },
+  upstreamRetries: {
+    env: 'UPSTREAM_RETRIES',
+    description: 'Retries of a retryable upstream failure (timeout, 5xx, HTML or truncated body) before it is recorded as failed.',
+    default: '4',
+    unit: 'retries, 0-10',
+    schema: int(0, 10),
+  },
+  userAgent: {
+    env: 'TSUNAGU_USER_AGENT',
+    description: 'User-Agent sent upstream.',
+    default: 'tsunagu/0.1 (+https://github.com/tsunagu/tsunagu)',
+    schema: z.string().min(1),
+  },
+  referer: {
+    env: 'TSUNAGU_REFERER',
+    description: 'Referer sent to AniList (AniList may refuse requests without one).',
+    default: 'https://github.com/tsunagu/tsunagu',
+    schema: z.string().min(1),
+  },
+  franchiseFollow: {
+    env: 'FRANCHISE_FOLLOW',
+    description: 'Relation types the franchise walk follows, comma-separated.',
+    default: 'SEQUEL,PREQUEL,PARENT,SIDE_STORY,SPIN_OFF,ALTERNATIVE,SUMMARY,COMPILATION,CONTAINS',
+    schema: csv,
+  },
+  franchiseMaxEntries: {
+    env: 'FRANCHISE_MAX_ENTRIES',
+    description: 'Most entries one franchise may have; a larger one is cut and marked truncated.',
+    default: '500',
+    unit: 'entries, 1-5000',
+    schema: int(1, 5000),
+  },
+  franchiseMaxDepth: {
+    env: 'FRANCHISE_MAX_DEPTH',
+    description: 'Most relation hops from the entry asked for; further entries are left out and the result marked truncated.',
+    default: '40',
+    unit: 'hops, 0-1000',
+    schema: int(0, 1000),
+  },
+  host: {
+    env: 'HOST',
+    description: 'Address `serve` binds to.',
+    default: '127.0.0.1',
+    schema: z.string().min(1),
+  },
+  port: {
+    env: 'PORT',
+    description: 'Port `serve` listens on.',
+    default: '3000',
+    unit: 'port, 0-65535',
+    schema: int(0, 65535),
+  },
+  apiToken: {
+    env: 'TSUNAGU_API_TOKEN',
+    description: 'When set, write requests need `Authorization: Bearer <token>`.',
+    default: undefined,
+    schema: z.string().min(8, 'must be at least 8 characters').optional(),
+  },
+  corsOrigin: {
+    env: 'CORS_ORIGIN',
+    description: 'Origins allowed to call the API from a browser, comma-separated. Unset: CORS off.',
+    default: undefined,
+    schema: csv.optional(),
+  },
+  ingestRatePerMinute: {
+    env: 'INGEST_RATE_PER_MINUTE',
+    description: 'Ingest requests one client may start per minute.',
+    default: '20',
+    unit: 'requests/min, 1-10000',
+    schema: int(1, 10_000),
+  },
+  workerConcurrency: {
+    env: 'WORKER_CONCURRENCY',
+    description: 'Ingest jobs one worker runs at once.',
+    default: '4',
+    unit: 'jobs, 1-64',
+    schema: int(1, 64),
+  },
+  enrich: {
+    env: 'TSUNAGU_ENRICH',
+    description: 'Enrich franchises from Jikan (MyAnimeList) after discovery.',
+    default: 'true',
+    schema: bool,
+  },
+} satisfies Record<string, OptionSpec>;
+
+type Options = typeof options;
+export type Config = { [K in keyof Options]: z.output<Options[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds the config from the environment, with `overrides` (from CLI flags, keyed by
+ * option name) taking precedence. Throws ConfigError naming every bad option.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Record<keyof Options, string | number | boolean | undefined>> = {},
+): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(options) as [keyof Options, OptionSpec][]) {
+    const override = overrides[key];
+    const raw = override !== undefined ? String(override) : env[spec.env] === '' ? undefined : env[spec.env];
+    const value = raw ?? spec.default;
+    const parsed = spec.schema.safeParse(value);
+    if (parsed.success) out[key] = parsed.data;
+    else {
+      const source = override !== undefined ? `option ${key}` : spec.env;
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${source}=${JSON.stringify(value)}: ${why}${spec.unit ? ` (${spec.unit})` : ''}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Config;
+}
