@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { CliError } from './cli-error.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
+import { registerSimCommand } from './commands/sim-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('tsunagu')
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConfigCommand(program);
+  registerSimCommand(program);
   return program;
 }
 

@@ -189,6 +189,13 @@ export const options = {
     default: 'true',
     schema: bool,
   },
+  sseHeartbeatMs: {
+    env: 'SSE_HEARTBEAT_MS',
+    description: 'Interval of keep-alive comments on job event streams, so proxies do not cut idle streams.',
+    default: '15000',
+    unit: 'ms, 10-300000',
+    schema: int(10, 300_000),
+  },
 } satisfies Record<string, OptionSpec>;
 
 type Options = typeof options;

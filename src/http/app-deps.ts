@@ -1,0 +1,43 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config/config.ts';
+import type { StoredAnime } from '../domain/anime.ts';
+import type { IngestService } from '../ingest/ingest-service.ts';
+import type { ProgressBus } from '../ingest/progress-event.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from './metrics.ts';
+
+/** What the API reads from the store: a narrow view, so tests and other stores fit easily. */
+export interface HttpStore {
+  anime: {
+    get(id: number): Promise<StoredAnime | undefined>;
+    findByMalId(malId: number): Promise<StoredAnime | undefined>;
+    /** Best matches first. */
+    search(query: string, limit: number): Promise<StoredAnime[]>;
+  };
+  /** Resolves when the database answers (readiness). */
+  ping(): Promise<void>;
+}
+
+/** A title search upstream (AniList), best match first. */
+export type RemoteSearch = (
+  query: string,
+  signal: AbortSignal,
+) => Promise<{ id: number; idMal: number | null; title: string; format: string | null; seasonYear: number | null; coverImage: string | null }[]>;
+
+export type HttpConfig = Pick<Config, 'apiToken' | 'corsOrigin' | 'ingestRatePerMinute' | 'sseHeartbeatMs'>;
+
+export interface AppDeps {
+  config: HttpConfig;
+  logger: Logger;
+  store: HttpStore;
+  ingest: IngestService;
+  bus: ProgressBus;
+  /** AniList search for `GET /api/search?remote=true`; without it remote search answers "not configured". */
+  searchRemote?: RemoteSearch;
+  metrics: Metrics;
+  clock?: Clock;
+  /** Aborted at shutdown: open event streams end so the server can close. */
+  shutdown?: AbortSignal;
+  /** The built web page. Default: the project's web/dist. */
+  webRoot?: string;
+}

@@ -1,0 +1,109 @@
+import type { Context } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { AppDeps } from './app-deps.ts';
+import { requestBodyLimit } from './body-limit.ts';
+import { ingestRateLimit } from './ingest-rate-limit.ts';
+import { HttpProblem, problemResponse } from './problem.ts';
+import type { RouteDeps } from './route-deps.ts';
+import { registerAnimeRoutes } from './routes/anime-routes.ts';
+import { registerDocsRoutes } from './routes/docs-routes.ts';
+import { registerJobRoutes } from './routes/job-routes.ts';
+import { registerOpsRoutes } from './routes/ops-routes.ts';
+import { registerSearchRoutes } from './routes/search-routes.ts';
+import { securityHeaders } from './security-headers.ts';
+import { fieldErrors, toProblem } from './to-problem.ts';
+import { DEFAULT_WEB_ROOT, webPage } from './web-page.ts';
+import { writeAccessCheck } from './write-access.ts';
+
+/** Largest request body accepted, bytes. Ingest requests are a few dozen bytes; this only stops abuse. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** The HTTP API and web page as a Hono app; `startServer` puts it on a port. */
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    // Every validation failure becomes one 400 problem naming each bad field.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const whole = result.target === 'json' ? 'body' : result.target;
+        throw new HttpProblem(400, 'validation', 'Invalid request', 'some fields are invalid; see errors', {
+          errors: fieldErrors(result.error, whole),
+        });
+      }
+    },
+  });
+  const checkToken = writeAccessCheck(deps.config.apiToken);
+  const limit = ingestRateLimit(deps.config.ingestRatePerMinute);
+  const routeDeps: RouteDeps = {
+    ...deps,
+    checkWrite: (c) => checkToken(c.req.header('authorization')),
+    limitIngest: (c) => limit(clientAddress(c)),
+  };
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // The matched pattern, not the path: label values must stay few.
+    const route = c.req.routePath === '*' || c.req.routePath === '/*' ? (c.res.status === 404 ? 'unmatched' : 'web') : c.req.routePath;
+    deps.metrics.httpRequest(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
+  });
+  app.use('*', securityHeaders());
+  if (deps.config.corsOrigin?.length) {
+    app.use('/api/*', cors({ origin: deps.config.corsOrigin, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'], maxAge: 600 }));
+  }
+  app.use(
+    '*',
+    methodNotAllowed({
+      // Wildcards (the page's catch-all GET, the POST guard) would make every path "allow"
+      // their method; only real routes count.
+      app: { get routes() { return app.routes.filter((r) => !r.path.includes('*')); } } as unknown as OpenAPIHono,
+      onMethodNotAllowed: (c, methods) =>
+        problemFor(c, new HttpProblem(405, 'method-not-allowed', 'Method not allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, {
+          headers: { allow: methods.join(', ') },
+        })),
+    }),
+  );
+  // Before the body limit: an unauthorised request is refused without reading its body.
+  app.on('POST', '/api/*', async (c, next) => {
+    routeDeps.checkWrite(c);
+    await next();
+  });
+  app.use('/api/*', requestBodyLimit(BODY_LIMIT_BYTES));
+
+  registerAnimeRoutes(app, routeDeps);
+  registerJobRoutes(app, routeDeps);
+  registerSearchRoutes(app, routeDeps);
+  registerOpsRoutes(app, routeDeps);
+  registerDocsRoutes(app);
+
+  const page = webPage(deps.webRoot ?? DEFAULT_WEB_ROOT);
+  app.get('*', (c, next) => (isApiPath(c.req.path) ? next() : page(c, next)));
+
+  app.notFound((c) => problemFor(c, new HttpProblem(404, 'not-found', 'Not found', `nothing at ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    const mapped = toProblem(error, c.req.path);
+    if (mapped.unexpected) deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    return problemResponse(mapped.problem, mapped.headers);
+  });
+  return app;
+}
+
+function problemFor(c: Context, problem: HttpProblem): Response {
+  const mapped = toProblem(problem, c.req.path);
+  return problemResponse(mapped.problem, mapped.headers);
+}
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+/** The peer's address; requests made without a socket (app.request in tests) share one bucket. */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,81 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { NotFoundError } from '../../errors.ts';
+import { animeIdParams, flag, malIdParams, problems } from '../openapi-parts.ts';
+import type { ApiApp, RouteDeps } from '../route-deps.ts';
+import { animeSchema, franchiseSchema, jobEnvelopeSchema } from '../schemas.ts';
+
+const getAnime = createRoute({
+  method: 'get',
+  path: '/api/anime/{id}',
+  tags: ['anime'],
+  summary: 'One stored anime by AniList id',
+  request: { params: animeIdParams },
+  responses: {
+    200: { description: 'The anime with its MAL data (mal is null before enrichment)', content: { 'application/json': { schema: animeSchema } } },
+    ...problems(400, 404),
+  },
+});
+
+const getAnimeByMal = createRoute({
+  method: 'get',
+  path: '/api/anime/mal/{malId}',
+  tags: ['anime'],
+  summary: 'One stored anime by MyAnimeList id',
+  request: { params: malIdParams },
+  responses: {
+    200: { description: 'The anime', content: { 'application/json': { schema: animeSchema } } },
+    ...problems(400, 404),
+  },
+});
+
+const getFranchise = createRoute({
+  method: 'get',
+  path: '/api/anime/{id}/franchise',
+  tags: ['anime'],
+  summary: 'The franchise of an anime; starts its ingest when it is not stored yet',
+  description:
+    'Stored: 200 with the franchise at once (`franchise.stale` is true while a background refresh runs). ' +
+    'Not stored: 202 with the ingest job (follow `/api/jobs/{id}/events`, then ask again), or 404 with `ingest=false`. ' +
+    'Starting an ingest counts against the per-client ingest rate limit and needs the bearer token when one is configured.',
+  request: {
+    params: animeIdParams,
+    query: z.object({
+      ingest: flag(true).openapi({ param: { name: 'ingest', in: 'query' }, description: 'Start an ingest when not stored (default true)' }),
+    }),
+  },
+  responses: {
+    200: { description: 'The franchise (same shape as `tsunagu discover --json`)', content: { 'application/json': { schema: franchiseSchema } } },
+    202: { description: 'Not stored yet; the ingest job that fetches it', content: { 'application/json': { schema: jobEnvelopeSchema } } },
+    ...problems(400, 401, 404, 429, 502, 503),
+  },
+});
+
+export function registerAnimeRoutes(app: ApiApp, deps: RouteDeps): void {
+  // Registered before `/api/anime/{id}/...` so `mal` is never read as an id.
+  app.openapi(getAnimeByMal, async (c) => {
+    const { malId } = c.req.valid('param');
+    const anime = await deps.store.anime.findByMalId(malId);
+    if (!anime) throw new NotFoundError(`no stored anime has MAL id ${malId}`);
+    return c.json(anime, 200);
+  });
+
+  app.openapi(getAnime, async (c) => {
+    const { id } = c.req.valid('param');
+    const anime = await deps.store.anime.get(id);
+    if (!anime) throw new NotFoundError(`anime ${id} is not stored; GET /api/anime/${id}/franchise imports it`);
+    return c.json(anime, 200);
+  });
+
+  app.openapi(getFranchise, async (c) => {
+    const { id } = c.req.valid('param');
+    const { ingest } = c.req.valid('query');
+    const view = await deps.ingest.getFranchise(id);
+    if (view) return c.json(view, 200);
+    if (!ingest) throw new NotFoundError(`anime ${id} is not stored (ingest=false)`);
+    deps.checkWrite(c);
+    await deps.limitIngest(c);
+    const { job } = await deps.ingest.requestIngest({ query: String(id) });
+    c.header('location', `/api/jobs/${encodeURIComponent(job.id)}`);
+    return c.json({ job }, 202);
+  });
+}

@@ -1,0 +1,89 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { displayTitle, type StoredAnime } from '../../domain/anime.ts';
+import type { Logger } from '../../log.ts';
+import type { RemoteSearch } from '../app-deps.ts';
+import { flag, problems, wholeNumber } from '../openapi-parts.ts';
+import type { ApiApp, RouteDeps } from '../route-deps.ts';
+import { searchResponseSchema, type SearchResponse, type SearchResult } from '../schemas.ts';
+
+/** How long a remote search may take before the stored results are answered alone, ms. */
+const REMOTE_SEARCH_TIMEOUT_MS = 5000;
+
+const search = createRoute({
+  method: 'get',
+  path: '/api/search',
+  tags: ['search'],
+  summary: 'Search anime by title',
+  description:
+    'Searches the store; with `remote=true` also asks AniList and appends its matches that are not stored. ' +
+    'When AniList fails the stored results are still answered, with `remote.ok` false.',
+  request: {
+    query: z.object({
+      q: z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(200, 'must be at most 200 characters')
+        .openapi({ param: { name: 'q', in: 'query' }, example: 'gundam' }),
+      limit: wholeNumber(1, 50).default(10).openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', description: '1-50, default 10' }),
+      remote: flag(false).openapi({ param: { name: 'remote', in: 'query' }, description: 'Also search AniList (default false)' }),
+    }),
+  },
+  responses: {
+    200: { description: 'Matches, best first', content: { 'application/json': { schema: searchResponseSchema } } },
+    ...problems(400),
+  },
+});
+
+export function registerSearchRoutes(app: ApiApp, deps: RouteDeps): void {
+  app.openapi(search, async (c) => {
+    const { q, limit, remote } = c.req.valid('query');
+    const stored = (await deps.store.anime.search(q, limit)).map(fromStore);
+    const answer: SearchResponse = { query: q, results: stored };
+    if (remote) {
+      const outcome = await searchUpstream(deps.searchRemote, q, c.req.raw.signal, deps.logger);
+      answer.remote = outcome.ok ? { ok: true } : { ok: false, detail: outcome.detail };
+      if (outcome.ok) {
+        answer.results = merge(stored, outcome.results, limit);
+        // AniList's matches may be stored even when the store ranked them below the limit.
+        await Promise.all(
+          answer.results.filter((r) => !r.stored).map(async (r) => (r.stored = (await deps.store.anime.get(r.id)) !== undefined)),
+        );
+      }
+    }
+    return c.json(answer, 200);
+  });
+}
+
+function fromStore(anime: StoredAnime): SearchResult {
+  return {
+    id: anime.id,
+    idMal: anime.idMal,
+    title: displayTitle(anime.title, anime.id),
+    format: anime.format,
+    seasonYear: anime.seasonYear,
+    coverImage: anime.coverImage,
+    stored: true,
+  };
+}
+
+/** Stored matches keep their places; AniList's follow, minus those already listed. */
+function merge(stored: SearchResult[], remote: SearchResult[], limit: number): SearchResult[] {
+  const seen = new Set(stored.map((r) => r.id));
+  return [...stored, ...remote.filter((r) => !seen.has(r.id))].slice(0, limit);
+}
+
+type RemoteOutcome = { ok: true; results: SearchResult[] } | { ok: false; detail: string };
+
+async function searchUpstream(searchRemote: RemoteSearch | undefined, q: string, clientGone: AbortSignal, logger: Logger): Promise<RemoteOutcome> {
+  if (!searchRemote) return { ok: false, detail: 'remote search is not configured on this server' };
+  try {
+    const signal = AbortSignal.any([clientGone, AbortSignal.timeout(REMOTE_SEARCH_TIMEOUT_MS)]);
+    const found = await searchRemote(q, signal);
+    return { ok: true, results: found.map((r) => ({ ...r, stored: false })) };
+  } catch (error) {
+    // A search page is still useful with stored matches only; the failure is said, not hidden.
+    logger.warn({ err: error, q }, 'remote search failed');
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,172 @@
+import { z } from '@hono/zod-openapi';
+import type { StoredAnime } from '../domain/anime.ts';
+import type { FranchiseView } from '../ingest/franchise-view.ts';
+import type { JobView } from '../ingest/ingest-service.ts';
+
+// Response schemas document the API in openapi.json; handlers return the domain types,
+// and the `conforms` checks at the bottom keep the two from drifting apart at compile time.
+
+const fuzzyDate = z.object({ year: z.number().int().nullable(), month: z.number().int().nullable(), day: z.number().int().nullable() });
+const titles = z.object({ romaji: z.string().nullable(), english: z.string().nullable(), native: z.string().nullable() });
+
+export const problemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'urn:tsunagu:problem:validation' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    upstream: z.string().optional(),
+    upstreamStatus: z.number().int().nullable().optional(),
+  })
+  .openapi('Problem');
+
+export const animeSchema = z
+  .object({
+    id: z.number().int(),
+    idMal: z.number().int().nullable(),
+    title: titles,
+    synonyms: z.array(z.string()),
+    format: z.string().nullable(),
+    status: z.string().nullable(),
+    startDate: fuzzyDate,
+    endDate: fuzzyDate,
+    season: z.string().nullable(),
+    seasonYear: z.number().int().nullable(),
+    episodes: z.number().int().nullable(),
+    duration: z.number().int().nullable(),
+    source: z.string().nullable(),
+    genres: z.array(z.string()),
+    tags: z.array(z.string()),
+    studios: z.array(z.string()),
+    averageScore: z.number().nullable(),
+    popularity: z.number().nullable(),
+    coverImage: z.string().nullable(),
+    coverColor: z.string().nullable(),
+    bannerImage: z.string().nullable(),
+    description: z.string().nullable(),
+    isAdult: z.boolean(),
+    updatedAt: z.number().nullable(),
+    fetchedAt: z.number(),
+    mal: z
+      .object({
+        score: z.number().nullable(),
+        rank: z.number().nullable(),
+        members: z.number().nullable(),
+        rating: z.string().nullable(),
+        status: z.enum(['ok', 'missing', 'failed']),
+        fetchedAt: z.number(),
+      })
+      .nullable(),
+  })
+  .openapi('Anime');
+
+const failure = z.object({
+  id: z.number().int(),
+  idMal: z.number().int().nullable().optional(),
+  upstream: z.enum(['anilist', 'jikan']),
+  status: z.number().int().nullable(),
+  message: z.string(),
+});
+
+export const franchiseSchema = z
+  .object({
+    franchise: z.object({ id: z.number().int(), title: z.string(), size: z.number().int(), truncated: z.boolean(), stale: z.boolean() }),
+    members: z.array(
+      z.object({
+        id: z.number().int(),
+        idMal: z.number().int().nullable(),
+        title: z.string(),
+        titles,
+        format: z.string().nullable(),
+        status: z.string().nullable(),
+        startDate: fuzzyDate,
+        season: z.string().nullable(),
+        seasonYear: z.number().int().nullable(),
+        episodes: z.number().int().nullable(),
+        depth: z.number().int(),
+        averageScore: z.number().nullable(),
+        malScore: z.number().nullable(),
+        malStatus: z.enum(['ok', 'missing', 'failed']).nullable(),
+        coverImage: z.string().nullable(),
+        coverColor: z.string().nullable(),
+        description: z.string().nullable(),
+      }),
+    ),
+    relations: z.array(
+      z.object({ from: z.number().int(), to: z.number().int(), type: z.string(), source: z.enum(['anilist', 'mal', 'inferred']) }),
+    ),
+    watchOrder: z.object({ release: z.array(z.number().int()), story: z.array(z.number().int()) }),
+    stats: z.object({
+      durationMs: z.number(),
+      discoveryMs: z.number(),
+      enrichmentMs: z.number(),
+      upstreamRequests: z.object({ anilist: z.number().int(), jikan: z.number().int() }),
+      failures: z.array(failure),
+      disagreements: z
+        .array(z.object({ from: z.number().int(), to: z.number().int(), anilist: z.string().nullable(), mal: z.string().nullable() }))
+        .optional(),
+    }),
+  })
+  .openapi('Franchise');
+
+const jobStatus = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled']);
+const progress = z.object({
+  phase: z.enum(['queued', 'resolving', 'discovery', 'enrichment', 'done']),
+  done: z.number().int(),
+  total: z.number().int(),
+  failed: z.number().int(),
+  etaMs: z.number().nullable(),
+});
+const pick = z.object({ id: z.number().int(), title: z.string() });
+
+export const jobSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal('ingest'),
+    status: jobStatus,
+    query: z.string(),
+    rootId: z.number().int().nullable(),
+    enrich: z.boolean(),
+    progress,
+    failures: z.array(failure),
+    attempts: z.number().int(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    resolution: z.object({ chosen: pick, alternatives: z.array(pick) }).optional(),
+  })
+  .openapi('Job');
+
+export const jobEnvelopeSchema = z.object({ job: jobSchema }).openapi('JobEnvelope');
+
+export const searchResultSchema = z
+  .object({
+    id: z.number().int(),
+    idMal: z.number().int().nullable(),
+    title: z.string(),
+    format: z.string().nullable(),
+    seasonYear: z.number().int().nullable(),
+    coverImage: z.string().nullable(),
+    /** Whether the entry is in the store (its franchise can be read at once). */
+    stored: z.boolean(),
+  })
+  .openapi('SearchResult');
+
+export const searchResponseSchema = z
+  .object({
+    query: z.string(),
+    results: z.array(searchResultSchema),
+    /** Present when remote=true: whether AniList answered. */
+    remote: z.object({ ok: z.boolean(), detail: z.string().optional() }).optional(),
+  })
+  .openapi('SearchResponse');
+
+export type SearchResult = z.infer<typeof searchResultSchema>;
+export type SearchResponse = z.infer<typeof searchResponseSchema>;
+
+const conforms = <Schema extends z.ZodType>(_schema: Schema, check: (value: never) => z.infer<Schema>) => check;
+conforms(animeSchema, (v: StoredAnime) => v);
+conforms(franchiseSchema, (v: FranchiseView) => v);
+conforms(jobSchema, (v: JobView) => v);

@@ -1,0 +1,61 @@
+import type { FuzzyDate } from '../domain/anime.ts';
+import type { RelationSource, RelationType } from '../domain/relation-type.ts';
+
+/**
+ * The franchise as every interface shows it: `discover --json`, `GET /api/anime/{id}/franchise`
+ * and the web page all use this one shape.
+ */
+export interface FranchiseView {
+  franchise: {
+    /** The root entry's AniList id (the entry asked for). */
+    id: number;
+    title: string;
+    size: number;
+    truncated: boolean;
+    /** True when some member is past its freshness TTL (a refresh may be running). */
+    stale: boolean;
+  };
+  members: FranchiseMember[];
+  relations: { from: number; to: number; type: RelationType; source: RelationSource }[];
+  watchOrder: { release: number[]; story: number[] };
+  stats: FranchiseStats;
+}
+
+export interface FranchiseMember {
+  id: number;
+  idMal: number | null;
+  title: string;
+  titles: { romaji: string | null; english: string | null; native: string | null };
+  format: string | null;
+  status: string | null;
+  startDate: FuzzyDate;
+  season: string | null;
+  seasonYear: number | null;
+  episodes: number | null;
+  depth: number;
+  averageScore: number | null;
+  malScore: number | null;
+  malStatus: 'ok' | 'missing' | 'failed' | null;
+  coverImage: string | null;
+  coverColor: string | null;
+  description: string | null;
+}
+
+export interface EntryFailure {
+  /** AniList id (or MAL id for a Jikan failure of an entry, with `idMal`). */
+  id: number;
+  idMal?: number | null;
+  upstream: 'anilist' | 'jikan';
+  status: number | null;
+  message: string;
+}
+
+export interface FranchiseStats {
+  durationMs: number;
+  discoveryMs: number;
+  enrichmentMs: number;
+  upstreamRequests: { anilist: number; jikan: number };
+  failures: EntryFailure[];
+  /** Edges where MAL and AniList disagree (one side has an edge the other lacks, or a different type). */
+  disagreements?: { from: number; to: number; anilist: RelationType | null; mal: RelationType | null }[];
+}

@@ -1,0 +1,42 @@
+import type { FranchiseView, EntryFailure } from './franchise-view.ts';
+import type { JobStatus, Progress } from './progress-event.ts';
+
+/** A job as callers see it (CLI, API, page). */
+export interface JobView {
+  id: string;
+  kind: 'ingest';
+  status: JobStatus;
+  query: string;
+  /** The AniList id the query resolved to, once known. */
+  rootId: number | null;
+  enrich: boolean;
+  progress: Progress;
+  failures: EntryFailure[];
+  attempts: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** What the query resolved to, when it was a title: the chosen entry and the other candidates. */
+  resolution?: { chosen: { id: number; title: string }; alternatives: { id: number; title: string }[] };
+}
+
+export interface IngestRequest {
+  /** An AniList id, `mal:<id>`, or a title. */
+  query: string;
+  /** Enrich from Jikan after discovery. Default: the config's TSUNAGU_ENRICH. */
+  enrich?: boolean;
+}
+
+/**
+ * What the HTTP API and the CLI need from the ingest engine.
+ * Errors: InputError (bad query), NotFoundError (nothing matches upstream), UpstreamError (upstream down).
+ */
+export interface IngestService {
+  /** Resolves the query and starts (or joins) the ingest of its franchise. */
+  requestIngest(request: IngestRequest): Promise<{ job: JobView; created: boolean }>;
+  getJob(id: string): Promise<JobView | null>;
+  /** The stored franchise of an entry, or null when the entry is not stored. Stale data is returned at once and refreshed behind. */
+  getFranchise(animeId: number): Promise<FranchiseView | null>;
+  /** Asks a queued or running job to stop at the next safe point. */
+  cancel(jobId: string): Promise<JobView | null>;
+}

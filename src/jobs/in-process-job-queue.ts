@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { systemClock, type Clock } from '../clock.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
+import { JobInterruption, type JobHandler, type JobOutcome, type JobQueue } from './job-queue.ts';
+
+export interface InProcessJobQueueOptions {
+  /** Jobs run at once by this process. Default 4 (WORKER_CONCURRENCY), integer 1-64. */
+  concurrency?: number;
+  /**
+   * How long a claimed job stays this worker's without a heartbeat, in ms. A job whose
+   * worker died is taken over this long after its last heartbeat, so it bounds how long a
+   * crash delays a re-run. Heartbeats go out every third of it. Default 30,000, range 300-3,600,000.
+   */
+  leaseMs?: number;
+  /**
+   * How often to look for jobs this process was not told about (queued by another process,
+   * or left by a dead worker), in ms. Enqueue in this process wakes the workers at once.
+   * Default 1,000, range 10-600,000.
+   */
+  pollMs?: number;
+  /** Names this worker in job records. Default `<host>:<pid>:<random>`. */
+  workerId?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+function checkRange(name: string, value: number, min: number, max: number, integer = false): number {
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a finite ${integer ? 'integer' : 'number'} in ${min}-${max}, got \`${value}\` (${typeof value})`,
+    );
+  }
+  return value;
+}
+
+interface Running {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** The default JobQueue: jobs persisted in the store's job table, run by workers in this process. */
+export class InProcessJobQueue implements JobQueue {
+  readonly workerId: string;
+  readonly #jobs: JobRepository;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #pollMs: number;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  /** Jobs this process is running, by id. */
+  readonly #running = new Map<string, Running>();
+  #handler: JobHandler | null = null;
+  #closed = false;
+  /** A claim loop is under way; a wake-up meanwhile sets #wakeAgain instead of starting a second one. */
+  #pumping = false;
+  #wakeAgain = false;
+  #pollTimer: NodeJS.Timeout | null = null;
+
+  constructor(jobs: JobRepository, options: InProcessJobQueueOptions = {}) {
+    this.#jobs = jobs;
+    this.#concurrency = checkRange('concurrency', options.concurrency ?? 4, 1, 64, true);
+    this.#leaseMs = checkRange('leaseMs', options.leaseMs ?? 30_000, 300, 3_600_000);
+    this.#pollMs = checkRange('pollMs', options.pollMs ?? 1_000, 10, 600_000);
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  async enqueue(job: NewJob): Promise<{ job: Job; created: boolean }> {
+    if (this.#closed) throw new Error('job queue is closed');
+    const result = await this.#jobs.create(job);
+    this.#wake();
+    return result;
+  }
+
+  start(handler: JobHandler): void {
+    if (this.#closed) throw new Error('job queue is closed');
+    if (this.#handler) throw new Error('job queue already started');
+    this.#handler = handler;
+    this.#wake();
+  }
+
+  async cancel(id: string): Promise<Job | undefined> {
+    const local = this.#running.get(id);
+    if (local) {
+      local.controller.abort(new JobInterruption('cancelled'));
+      return this.#jobs.get(id);
+    }
+    const job = await this.#jobs.get(id);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
+    // Queued, or running in another process: that worker's next heartbeat finds the job no
+    // longer running as its own and stops it. The caller announces the end (no handler ran).
+    return this.#jobs.finish(id, 'cancelled');
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#pollTimer) clearTimeout(this.#pollTimer);
+    this.#pollTimer = null;
+    const running = [...this.#running.values()];
+    for (const { controller } of running) controller.abort(new JobInterruption('shutdown'));
+    await Promise.all(running.map((r) => r.done));
+  }
+
+  /** Jobs running in this process now; lets tests and metrics see the concurrency. */
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  #wake(): void {
+    if (!this.#handler || this.#closed) return;
+    if (this.#pumping) {
+      this.#wakeAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#pump().finally(() => {
+      this.#pumping = false;
+      if (this.#wakeAgain) {
+        this.#wakeAgain = false;
+        this.#wake();
+      } else this.#schedulePoll();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    while (!this.#closed && this.#running.size < this.#concurrency) {
+      let job: Job | undefined;
+      try {
+        job = await this.#jobs.claim(this.workerId, this.#leaseMs);
+      } catch (error) {
+        // The database may be briefly unavailable; the next poll tries again.
+        this.#logger.error({ err: error }, 'claiming a job failed');
+        return;
+      }
+      if (!job) return;
+      if (this.#closed) {
+        await this.#jobs.requeue(job.id).catch(() => undefined);
+        return;
+      }
+      this.#launch(job);
+    }
+  }
+
+  #schedulePoll(): void {
+    if (this.#closed || !this.#handler) return;
+    if (this.#pollTimer) clearTimeout(this.#pollTimer);
+    // Not unref'd on purpose: a started queue is a worker, and a worker waits for work.
+    this.#pollTimer = setTimeout(() => {
+      this.#pollTimer = null;
+      this.#wake();
+    }, this.#pollMs);
+  }
+
+  #launch(job: Job): void {
+    const controller = new AbortController();
+    const entry: Running = { controller, done: Promise.resolve() };
+    this.#running.set(job.id, entry);
+    entry.done = this.#run(job, controller).finally(() => {
+      this.#running.delete(job.id);
+      this.#wake();
+    });
+  }
+
+  async #run(job: Job, controller: AbortController): Promise<void> {
+    const log = this.#logger.child({ jobId: job.id, attempt: job.attempts });
+    const heartbeat = setInterval(() => {
+      this.#jobs.heartbeat(job.id, this.workerId, this.#leaseMs).then(
+        (held) => {
+          if (!held && !controller.signal.aborted) controller.abort(new JobInterruption('lease-lost'));
+        },
+        (error: unknown) => log.warn({ err: error }, 'job heartbeat failed; retrying at the next beat'),
+      );
+    }, Math.max(50, Math.floor(this.#leaseMs / 3)));
+    let outcome: JobOutcome;
+    try {
+      outcome = await this.#handler!.run(job, { signal: controller.signal, workerId: this.workerId });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!controller.signal.aborted) log.error({ err: error }, 'job failed');
+      outcome = { status: 'failed', failures: [{ message }] };
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const reason = controller.signal.aborted ? (controller.signal.reason as JobInterruption).reason : null;
+    try {
+      if (reason === 'shutdown') {
+        await this.#jobs.requeue(job.id);
+        log.info('job put back in the queue for the next start');
+        return;
+      }
+      // Another worker took the job over (or it was cancelled elsewhere): its state is theirs to write.
+      if (reason === 'lease-lost' || !(await this.#jobs.heartbeat(job.id, this.workerId, this.#leaseMs))) {
+        log.warn('job lease lost; leaving its state to the current owner');
+        return;
+      }
+      const status = reason === 'cancelled' ? 'cancelled' : outcome.status;
+      const finished = await this.#jobs.finish(job.id, status, { failures: outcome.failures, result: outcome.result });
+      if (finished) await this.#settled(finished);
+    } catch (error) {
+      log.error({ err: error }, 'storing the end of a job failed; its lease will expire and another worker retries it');
+    }
+  }
+
+  async #settled(job: Job): Promise<void> {
+    try {
+      await this.#handler?.settled?.(job);
+    } catch (error) {
+      this.#logger.warn({ err: error, jobId: job.id }, 'job settled hook failed');
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { FinalJobStatus, Job, NewJob } from '../store/job-repository.ts';
+
+/** How a job ended, as its handler reports it; the queue stores it. */
+export interface JobOutcome {
+  status: FinalJobStatus;
+  failures?: unknown[];
+  result?: unknown;
+}
+
+export interface JobContext {
+  /**
+   * Aborts when the job is cancelled, its lease is lost to another worker, or the queue
+   * closes; `signal.reason` is a JobInterruption saying which. The handler should stop at
+   * its next safe point.
+   */
+  signal: AbortSignal;
+  workerId: string;
+}
+
+export interface JobHandler {
+  /** Does the work. A throw counts as `failed` with the error's message as the failure. */
+  run(job: Job, context: JobContext): Promise<JobOutcome>;
+  /** Called once the job's final state is stored (not when it was interrupted by a shutdown or a lost lease). */
+  settled?(job: Job): void | Promise<void>;
+}
+
+/**
+ * Where ingest jobs wait and which worker runs them. Jobs are persisted before enqueue
+ * returns, so they survive restarts; a job whose worker died is taken over once its lease
+ * expires. In-process by default; BullMQ on Redis when scaled out.
+ */
+export interface JobQueue {
+  /** Persists a job, or returns the active one with the same dedupe key (created = false). */
+  enqueue(job: NewJob): Promise<{ job: Job; created: boolean }>;
+  /** Starts taking jobs, running up to the queue's concurrency at once. Once per queue. */
+  start(handler: JobHandler): void;
+  /**
+   * Cancels a queued job at once, or asks a running one to stop; returns the job as stored
+   * after the request (still `running` until its handler stops), undefined when unknown.
+   * A finished job is returned unchanged.
+   */
+  cancel(id: string): Promise<Job | undefined>;
+  /** Stops taking jobs; running ones are interrupted, awaited and put back in the queue for the next start. */
+  close(): Promise<void>;
+}
+
+export type InterruptionReason = 'cancelled' | 'lease-lost' | 'shutdown';
+
+/** The abort reason a handler sees. */
+export class JobInterruption extends Error {
+  override name = 'JobInterruption';
+  constructor(readonly reason: InterruptionReason) {
+    super(`job interrupted: ${reason}`);
+  }
+}

@@ -1,0 +1,20 @@
+/** What an upstream endpoint answers; the server adds latency and writes it. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(value) };
+}
+
+export function htmlReply(status: number, html: string, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'Content-Type': 'text/html; charset=UTF-8', ...headers }, body: html };
+}
+
+/** The same reply with its body cut in half: a response that ends early but still parses as HTTP. */
+export function truncated(reply: Reply): Reply {
+  const chars = [...reply.body];
+  return { ...reply, body: chars.slice(0, Math.floor(chars.length / 2)).join('') };
+}

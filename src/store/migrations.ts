@@ -1,0 +1,136 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationResult } from 'kysely';
+import type { Dialect } from './schema.ts';
+
+// Migrations live in code (not files read at runtime) so they ship inside the package and
+// run unchanged from tsx, a bundle or tests. Append new ones; never edit an applied one.
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // SQLite makes exactly `integer primary key` the rowid (fast lookups, no extra index);
+  // PostgreSQL needs bigint for ms timestamps and leaves room above 2^31 for ids.
+  const idType = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    '0001_initial': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('anime')
+          .addColumn('id', idType, (c) => c.primaryKey())
+          .addColumn('mal_id', 'bigint', (c) => c.unique())
+          .addColumn('title_romaji', 'text')
+          .addColumn('title_english', 'text')
+          .addColumn('title_native', 'text')
+          .addColumn('synonyms', 'text', (c) => c.notNull())
+          .addColumn('search_text', 'text', (c) => c.notNull())
+          .addColumn('format', 'text')
+          .addColumn('status', 'text')
+          .addColumn('start_year', 'integer')
+          .addColumn('start_month', 'integer')
+          .addColumn('start_day', 'integer')
+          .addColumn('end_year', 'integer')
+          .addColumn('end_month', 'integer')
+          .addColumn('end_day', 'integer')
+          .addColumn('season', 'text')
+          .addColumn('season_year', 'integer')
+          .addColumn('episodes', 'integer')
+          .addColumn('duration', 'integer')
+          .addColumn('source', 'text')
+          .addColumn('genres', 'text', (c) => c.notNull())
+          .addColumn('tags', 'text', (c) => c.notNull())
+          .addColumn('studios', 'text', (c) => c.notNull())
+          .addColumn('average_score', 'double precision')
+          .addColumn('popularity', 'bigint')
+          .addColumn('cover_image', 'text')
+          .addColumn('cover_color', 'text')
+          .addColumn('banner_image', 'text')
+          .addColumn('description', 'text')
+          .addColumn('is_adult', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint')
+          .addColumn('fetched_at', 'bigint', (c) => c.notNull())
+          .addColumn('mal_score', 'double precision')
+          .addColumn('mal_rank', 'bigint')
+          .addColumn('mal_members', 'bigint')
+          .addColumn('mal_rating', 'text')
+          .addColumn('mal_status', 'text')
+          .addColumn('mal_fetched_at', 'bigint')
+          .execute();
+
+        await db.schema
+          .createTable('relation')
+          .addColumn('from_id', 'bigint', (c) => c.notNull().references('anime.id'))
+          .addColumn('to_id', 'bigint', (c) => c.notNull().references('anime.id'))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('relation_pk', ['from_id', 'to_id', 'type'])
+          .execute();
+        // Reverse lookups, and the foreign key check when an anime row changes.
+        await db.schema.createIndex('relation_to_id').on('relation').column('to_id').execute();
+
+        await db.schema
+          .createTable('pending_relation')
+          .addColumn('from_id', 'bigint', (c) => c.notNull())
+          .addColumn('to_id', 'bigint', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('pending_relation_pk', ['from_id', 'to_id', 'type'])
+          .execute();
+        await db.schema.createIndex('pending_relation_to_id').on('pending_relation').column('to_id').execute();
+
+        await db.schema
+          .createTable('job')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('dedupe_key', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('progress', 'text')
+          .addColumn('failures', 'text', (c) => c.notNull())
+          .addColumn('result', 'text')
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('worker_id', 'text')
+          .addColumn('lease_until', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('started_at', 'bigint')
+          .addColumn('finished_at', 'bigint')
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // At most one active job per dedupe key, enforced by the database itself so that
+        // concurrent `create` calls (any process, either dialect) cannot both insert.
+        await db.schema
+          .createIndex('job_active_dedupe_key')
+          .unique()
+          .on('job')
+          .column('dedupe_key')
+          .where(sql.ref('status'), 'in', sql`('queued', 'running')`)
+          .execute();
+        await db.schema.createIndex('job_status_created').on('job').columns(['status', 'created_at']).execute();
+      },
+      async down(db: Kysely<any>) {
+        for (const table of ['job', 'pending_relation', 'relation', 'anime']) await db.schema.dropTable(table).execute();
+      },
+    },
+  };
+}
+
+function migrator(db: Kysely<any>, dialect: Dialect): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+}
+
+export interface MigrationReport {
+  /** Names applied by this call, in order; empty when the schema was already current. */
+  applied: string[];
+}
+
+/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<MigrationReport> {
+  const { error, results } = await migrator(db, dialect).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error');
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '(setup)'} failed: ${why}`, { cause: error });
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** Migrations defined in code but not yet applied to this database. */
+export async function pendingMigrations(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const all = await migrator(db, dialect).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,0 +1,280 @@
+import { sql, type Expression } from 'kysely';
+import type { Relation, RelationSource } from '../domain/relation-type.ts';
+import { isId } from './anime-row.ts';
+import { chunk, IDS_PER_QUERY, ROWS_PER_INSERT } from './chunk.ts';
+import { edgeKey, inferredEdgesFor, normaliseRelationType, pairKey, SOURCE_RANK, sourceRank } from './relation-inference.ts';
+import type { RelationTable } from './schema.ts';
+import { lockWrites, withTransaction, type StoreContext } from './store-context.ts';
+
+export interface DroppedRelation {
+  edge: Relation;
+  reason: string;
+}
+
+export interface RelationUpsertResult {
+  /** Upstream edges of the input now in the relation table (new, upgraded from inferred, or already there). */
+  stored: number;
+  /** Inverse edges this call added because upstream gave only one side. */
+  inferred: number;
+  /** Input edges kept aside because an endpoint is not stored yet. */
+  pending: number;
+  /** Edges kept aside earlier and moved into the relation table now that both ends are stored. */
+  promoted: number;
+  /** Input edges refused, each with why (self-loops, bad ids, duplicates within the call). */
+  dropped: DroppedRelation[];
+}
+
+export interface UpsertRelationsOptions {
+  /** Also promote pending edges touching these anime ids (the ones just stored). */
+  promotePendingOf?: readonly number[];
+}
+
+export interface RelationRepository {
+  /**
+   * Stores upstream edges and keeps inverses consistent: an edge whose reverse upstream did
+   * not give gets an inferred one; an inferred row never replaces an AniList or MAL one and
+   * is replaced by an upstream edge with the same key. Edges to entries not stored yet wait
+   * in pending_relation. Runs in one transaction (the caller's, if any).
+   */
+  upsertMany(relations: readonly Relation[], options?: UpsertRelationsOptions): Promise<RelationUpsertResult>;
+  /** Every stored edge leaving one of `ids`. */
+  listFrom(ids: readonly number[]): Promise<Relation[]>;
+  /** Every stored edge with both ends in `ids`. */
+  listAmong(ids: readonly number[]): Promise<Relation[]>;
+  /**
+   * The stored edges of `types` among the entries reachable from `rootId` over those types,
+   * breadth first; at most `limit` entries are visited, the nearest first and, within one
+   * hop count, the lowest ids first (so the cut is deterministic).
+   */
+  reachable(rootId: number, types: readonly string[], limit: number): Promise<Relation[]>;
+  /** Edges waiting for an endpoint. */
+  listPending(): Promise<Relation[]>;
+}
+
+const UPSTREAM_SOURCES: readonly string[] = ['anilist', 'mal'] satisfies RelationSource[];
+
+function toRelation(row: RelationTable): Relation {
+  return { from: row.from_id, to: row.to_id, type: row.type, source: row.source as RelationSource };
+}
+
+function toRow(edge: Relation): RelationTable {
+  return { from_id: edge.from, to_id: edge.to, type: edge.type, source: edge.source };
+}
+
+const byKey = (a: Relation, b: Relation) => a.from - b.from || a.to - b.to || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+
+/** Validates, normalises and de-duplicates the input; the stronger source wins a duplicate. */
+function screen(relations: readonly Relation[]): { accepted: Map<string, Relation>; dropped: DroppedRelation[] } {
+  const accepted = new Map<string, Relation>();
+  const dropped: DroppedRelation[] = [];
+  for (const edge of relations) {
+    const reason = edgeProblem(edge);
+    if (reason) {
+      dropped.push({ edge, reason });
+      continue;
+    }
+    const clean: Relation = { from: edge.from, to: edge.to, type: normaliseRelationType(edge.type), source: edge.source };
+    const key = edgeKey(clean);
+    const earlier = accepted.get(key);
+    if (earlier === undefined) {
+      accepted.set(key, clean);
+    } else if (sourceRank(clean.source) > sourceRank(earlier.source)) {
+      accepted.set(key, clean);
+      dropped.push({ edge: earlier, reason: `duplicate edge in the same call; the ${clean.source} one is kept` });
+    } else {
+      dropped.push({ edge, reason: 'duplicate edge in the same call' });
+    }
+  }
+  return { accepted, dropped };
+}
+
+function edgeProblem(edge: Relation): string | undefined {
+  if (!edge || !isId(edge.from) || !isId(edge.to)) return 'from and to must be positive safe integers';
+  if (typeof edge.type !== 'string' || !normaliseRelationType(edge.type)) return 'empty relation type';
+  if (!UPSTREAM_SOURCES.includes(edge.source)) {
+    return edge.source === 'inferred'
+      ? 'inferred edges are derived by the store, not accepted from callers'
+      : `unknown source ${JSON.stringify(edge.source)}`;
+  }
+  // AniList has a handful of entries listing themselves (15 in the catalog): noise, and
+  // an entry that is its own sequel would only confuse watch orders and graph drawings.
+  if (edge.from === edge.to) return 'self-loop (an entry related to itself)';
+  return undefined;
+}
+
+export function createRelationRepository(ctx: StoreContext): RelationRepository {
+  const { db } = ctx;
+
+  async function existingIds(c: StoreContext, ids: readonly number[]): Promise<Set<number>> {
+    const found = new Set<number>();
+    for (const part of chunk(ids, IDS_PER_QUERY)) {
+      const rows = await c.db.selectFrom('anime').select('id').where('id', 'in', part).execute();
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
+  }
+
+  /** Pending edges touching `ids` whose two ends are both stored now. */
+  async function promotable(c: StoreContext, ids: readonly number[]): Promise<Relation[]> {
+    const found = new Map<string, Relation>();
+    for (const part of chunk(ids, IDS_PER_QUERY)) {
+      const rows = await c.db
+        .selectFrom('pending_relation as p')
+        .selectAll()
+        .where((eb) => eb.or([eb('p.from_id', 'in', part), eb('p.to_id', 'in', part)]))
+        .where((eb) => eb.exists(eb.selectFrom('anime').select('anime.id').whereRef('anime.id', '=', 'p.from_id')))
+        .where((eb) => eb.exists(eb.selectFrom('anime').select('anime.id').whereRef('anime.id', '=', 'p.to_id')))
+        .execute();
+      for (const row of rows) found.set(edgeKey(toRelation(row)), toRelation(row));
+    }
+    return [...found.values()];
+  }
+
+  async function insert(c: StoreContext, table: 'relation' | 'pending_relation', edges: Relation[]): Promise<void> {
+    for (const part of chunk(edges.sort(byKey), ROWS_PER_INSERT)) {
+      await c.db
+        .insertInto(table)
+        .values(part.map(toRow))
+        .onConflict((oc) =>
+          oc
+            .columns(['from_id', 'to_id', 'type'])
+            .doUpdateSet((eb) => ({ source: eb.ref('excluded.source') }))
+            // Only a stronger source replaces a row: AniList over MAL over inferred.
+            .where((eb) => eb(rankOf(eb.ref(`${table}.source`)), '<', rankOf(eb.ref('excluded.source')))),
+        )
+        .execute();
+    }
+  }
+
+  async function deleteKeys(c: StoreContext, table: 'relation' | 'pending_relation', edges: Relation[]): Promise<void> {
+    for (const part of chunk(edges, ROWS_PER_INSERT)) {
+      await c.db
+        .deleteFrom(table)
+        .where((eb) => eb.or(part.map((e) => eb.and({ from_id: e.from, to_id: e.to, type: e.type }))))
+        .execute();
+    }
+  }
+
+  /** Brings the inferred edges between every pair `edges` touches in line with the upstream ones there. */
+  async function reconcileInferred(c: StoreContext, edges: readonly Relation[]): Promise<number> {
+    if (edges.length === 0) return 0;
+    const pairs = new Set(edges.map((e) => pairKey(e.from, e.to)));
+    const ids = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
+    const inPair = new Map<string, Relation[]>();
+    for (const part of chunk(ids, IDS_PER_QUERY)) {
+      const rows = await c.db.selectFrom('relation').selectAll().where('from_id', 'in', part).execute();
+      for (const row of rows) {
+        const key = pairKey(row.from_id, row.to_id);
+        if (!pairs.has(key)) continue;
+        const list = inPair.get(key);
+        if (list) list.push(toRelation(row));
+        else inPair.set(key, [toRelation(row)]);
+      }
+    }
+    const toInsert: Relation[] = [];
+    const toDelete: Relation[] = [];
+    for (const rows of inPair.values()) {
+      const present = new Set(rows.map(edgeKey));
+      const needed = inferredEdgesFor(rows.filter((r) => r.source !== 'inferred'));
+      const neededKeys = new Set(needed.map(edgeKey));
+      toInsert.push(...needed.filter((e) => !present.has(edgeKey(e))));
+      toDelete.push(...rows.filter((r) => r.source === 'inferred' && !neededKeys.has(edgeKey(r))));
+    }
+    if (toDelete.length) await deleteKeys(c, 'relation', toDelete);
+    if (toInsert.length) await insert(c, 'relation', toInsert);
+    return toInsert.length;
+  }
+
+  async function listWhereFrom(ids: readonly number[], types?: readonly string[]): Promise<Relation[]> {
+    const out: Relation[] = [];
+    for (const part of chunk([...new Set(ids)], IDS_PER_QUERY)) {
+      const rows = await db
+        .selectFrom('relation')
+        .selectAll()
+        .where('from_id', 'in', part)
+        .$if(types !== undefined, (qb) => qb.where('type', 'in', types!))
+        .orderBy('from_id')
+        .orderBy('to_id')
+        .orderBy('type')
+        .execute();
+      out.push(...rows.map(toRelation));
+    }
+    return out;
+  }
+
+  return {
+    upsertMany(relations, options = {}) {
+      return withTransaction(ctx, async (c) => {
+        await lockWrites(c);
+        const { accepted, dropped } = screen(relations);
+        for (const { edge, reason } of dropped) {
+          const level = reason.startsWith('duplicate') ? 'debug' : 'warn';
+          c.logger[level]({ edge, reason }, 'relation dropped');
+        }
+        const endpoints = [...new Set([...accepted.values()].flatMap((e) => [e.from, e.to]))];
+        const stored = await existingIds(c, endpoints);
+        const ready = new Map<string, Relation>();
+        const parked: Relation[] = [];
+        for (const [key, edge] of accepted) {
+          if (stored.has(edge.from) && stored.has(edge.to)) ready.set(key, edge);
+          else parked.push(edge);
+        }
+        const promoted = await promotable(c, [...new Set([...endpoints, ...(options.promotePendingOf ?? [])])]);
+        const stronger = (e: Relation) => {
+          const same = ready.get(edgeKey(e));
+          return same === undefined || sourceRank(e.source) > sourceRank(same.source);
+        };
+        for (const edge of promoted) if (stronger(edge)) ready.set(edgeKey(edge), edge);
+
+        if (parked.length) await insert(c, 'pending_relation', parked);
+        const readyList = [...ready.values()];
+        if (readyList.length) await insert(c, 'relation', readyList);
+        if (promoted.length) await deleteKeys(c, 'pending_relation', promoted);
+        const inferred = await reconcileInferred(c, readyList);
+        const promotedOnly = promoted.filter((e) => !accepted.has(edgeKey(e))).length;
+        return { stored: accepted.size - parked.length, inferred, pending: parked.length, promoted: promotedOnly, dropped };
+      });
+    },
+
+    listFrom: (ids) => listWhereFrom(ids),
+
+    async listAmong(ids) {
+      const wanted = new Set(ids);
+      return (await listWhereFrom(ids)).filter((e) => wanted.has(e.to));
+    },
+
+    async reachable(rootId, types, limit) {
+      const typeList = [...new Set(types.map(normaliseRelationType))];
+      if (typeList.length === 0 || limit < 1) return [];
+      const visited = new Set([rootId]);
+      const collected: Relation[] = [];
+      let frontier = [rootId];
+      // One query per hop: franchises are shallow (tens of hops at most), and each hop's
+      // frontier goes out in a single IN list, so this beats a recursive CTE that could not
+      // stop at `limit` deterministically on both dialects.
+      while (frontier.length > 0) {
+        const edges = await listWhereFrom(frontier, typeList);
+        collected.push(...edges);
+        const next: number[] = [];
+        for (const id of [...new Set(edges.map((e) => e.to))].sort((a, b) => a - b)) {
+          if (visited.has(id) || visited.size >= limit) continue;
+          visited.add(id);
+          next.push(id);
+        }
+        frontier = next;
+      }
+      return collected.filter((e) => visited.has(e.to));
+    },
+
+    async listPending() {
+      const rows = await db.selectFrom('pending_relation').selectAll().orderBy('from_id').orderBy('to_id').orderBy('type').execute();
+      return rows.map(toRelation);
+    },
+  };
+}
+
+/** sourceRank in SQL, so the decision is made against the row as it is at write time. */
+function rankOf(source: Expression<string>): Expression<number> {
+  const cases = Object.entries(SOURCE_RANK).map(([name, rank]) => sql`when ${sql.lit(name)} then ${sql.lit(rank)}`);
+  return sql<number>`(case ${source} ${sql.join(cases, sql` `)} else 0 end)`;
+}

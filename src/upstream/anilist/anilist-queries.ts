@@ -1,0 +1,38 @@
+/**
+ * Every Media field Tsunagu stores. About 60 complexity points, far under AniList's 500,
+ * and a Page's list is not multiplied by perPage, so 50 ids fit in one request.
+ */
+const MEDIA_FIELDS = `
+fragment media on Media {
+  id idMal type format status(version: 2)
+  title { romaji english native }
+  synonyms
+  description(asHtml: false)
+  startDate { year month day }
+  endDate { year month day }
+  season seasonYear episodes duration
+  source(version: 3)
+  genres
+  tags { name rank isMediaSpoiler }
+  averageScore popularity
+  coverImage { extraLarge large color }
+  bannerImage
+  studios(isMain: true) { nodes { name } }
+  isAdult updatedAt
+  relations { edges { id relationType(version: 2) node { id idMal type format status(version: 2) } } }
+}`;
+
+export const MEDIA_BY_IDS = `query MediaByIds($ids: [Int], $perPage: Int) {
+  Page(page: 1, perPage: $perPage) { media(id_in: $ids, type: ANIME) { ...media } }
+}
+${MEDIA_FIELDS}`;
+
+export const MEDIA_SEARCH = `query MediaSearch($search: String, $perPage: Int) {
+  Page(page: 1, perPage: $perPage) { media(search: $search, type: ANIME, sort: SEARCH_MATCH) { ...media } }
+}
+${MEDIA_FIELDS}`;
+
+export const MEDIA_BY_MAL_ID = `query MediaByMalId($idMal: Int) {
+  Media(idMal: $idMal, type: ANIME) { ...media }
+}
+${MEDIA_FIELDS}`;

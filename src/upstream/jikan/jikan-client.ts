@@ -1,0 +1,126 @@
+import type { z } from 'zod';
+import type { Clock } from '../../clock.ts';
+import type { Logger } from '../../log.ts';
+import type { MalInfo } from '../../domain/anime.ts';
+import { relationTypeFromMalLabel, type RelationType } from '../../domain/relation-type.ts';
+import type { Priority } from '../gate/rate-gate.ts';
+import type { HttpResult, UpstreamHttp } from '../http/upstream-http.ts';
+import { UpstreamError } from '../upstream-error.ts';
+import { jikanFullSchema, jikanSearchSchema } from './jikan-schema.ts';
+
+export interface JikanCallOptions {
+  signal?: AbortSignal;
+  /** Default 'background': enrichment runs behind discovery. */
+  priority?: Priority;
+}
+
+export interface MalRelation {
+  fromMal: number;
+  toMal: number;
+  type: RelationType;
+  /** MyAnimeList's label as sent ("Side Story", "Full story"). */
+  label: string;
+}
+
+export interface JikanFull {
+  malId: number;
+  info: MalInfo;
+  /** Anime-to-anime relations only (manga entries are the source side of adaptations). */
+  relations: MalRelation[];
+}
+
+export interface JikanSearchHit {
+  malId: number;
+  title: string | null;
+  titleEnglish: string | null;
+  type: string | null;
+  year: number | null;
+  score: number | null;
+  members: number | null;
+}
+
+export interface JikanClientOptions {
+  http: UpstreamHttp;
+  /** Base URL ending in /v4. */
+  url: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Jikan v4 (MyAnimeList): full anime records for enrichment, and search. */
+export class JikanClient {
+  private readonly base: string;
+
+  constructor(private readonly options: JikanClientOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+  }
+
+  /** MAL's data for one anime; null when MAL has no such entry (a 404 is an answer, not a failure). */
+  async fetchFull(malId: number, options: JikanCallOptions = {}): Promise<JikanFull | null> {
+    let answer: HttpResult;
+    try {
+      answer = await this.get(`/anime/${malId}/full`, options);
+    } catch (error) {
+      // Jikan's "Resource does not exist" is the answer; its route 404 (HttpException) means a wrong URL.
+      if (error instanceof UpstreamError && error.status === 404 && !/HttpException/.test(error.bodyExcerpt ?? '')) return null;
+      if (error instanceof UpstreamError && error.kind !== 'aborted') {
+        this.options.logger.warn({ upstream: 'jikan', malId, status: error.status, kind: error.kind, attempts: error.attempts }, `Jikan fetch failed: ${error.message}`);
+      }
+      throw error;
+    }
+    const { data } = this.parse(jikanFullSchema, answer, `MAL id ${malId}`);
+    const relations: MalRelation[] = [];
+    for (const group of data.relations ?? []) {
+      const type = relationTypeFromMalLabel(group.relation);
+      for (const entry of group.entry) {
+        if (entry.type.toLowerCase() === 'anime') relations.push({ fromMal: data.mal_id, toMal: entry.mal_id, type, label: group.relation });
+      }
+    }
+    return {
+      malId: data.mal_id,
+      info: {
+        score: data.score ?? null,
+        rank: data.rank ?? null,
+        members: data.members ?? null,
+        rating: data.rating ?? null,
+        status: 'ok',
+        fetchedAt: this.options.clock.now(),
+      },
+      relations,
+    };
+  }
+
+  /** MAL's search, best first; `limit` 1-25 (Jikan's maximum), default 10. */
+  async search(query: string, options: JikanCallOptions & { limit?: number } = {}): Promise<JikanSearchHit[]> {
+    const limit = Math.min(25, Math.max(1, Math.trunc(options.limit ?? 10)));
+    const q = encodeURIComponent(query.trim().slice(0, 255));
+    const answer = await this.get(`/anime?q=${q}&limit=${limit}`, { priority: 'interactive', ...options });
+    return this.parse(jikanSearchSchema, answer, `search "${query}"`).data.map((hit) => ({
+      malId: hit.mal_id,
+      title: hit.title ?? null,
+      titleEnglish: hit.title_english ?? null,
+      type: hit.type ?? null,
+      year: hit.year ?? null,
+      score: hit.score ?? null,
+      members: hit.members ?? null,
+    }));
+  }
+
+  private get(path: string, options: JikanCallOptions): Promise<HttpResult> {
+    return this.options.http.call({ method: 'GET', url: `${this.base}${path}`, priority: options.priority ?? 'background', signal: options.signal });
+  }
+
+  /** A 2xx answer of the wrong shape: retrying would only get the same. */
+  private parse<T>(schema: z.ZodType<T>, answer: HttpResult, what: string): T {
+    const parsed = schema.safeParse(answer.json);
+    if (parsed.success) return parsed.data;
+    throw new UpstreamError(`unexpected answer for ${what}: ${parsed.error.message}`, {
+      upstream: 'jikan',
+      kind: 'parse',
+      status: answer.status,
+      retryable: false,
+      request: `GET ${this.base}`,
+      attempts: answer.attempts,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import type { Clock } from '../../clock.ts';
+
+interface Sleeper {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+/**
+ * A Clock that only moves when told, so gate timing is tested exactly and instantly.
+ * `advance` fires due sleepers in time order and lets the promise chains they start
+ * settle before moving on, like real time would.
+ */
+export class ManualClock implements Clock {
+  private time: number;
+  private seq = 0;
+  private sleepers: Sleeper[] = [];
+
+  constructor(start = 1_700_000_000_000) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const sleeper: Sleeper = { at: this.time + Math.max(0, ms), seq: this.seq++, resolve: () => undefined };
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        reject(signal!.reason);
+      };
+      sleeper.resolve = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.sleepers.push(sleeper);
+    });
+  }
+
+  /** Sleepers still waiting (for assertions that nothing is left scheduled). */
+  get pending(): number {
+    return this.sleepers.length;
+  }
+
+  /** Moves time forward by `ms`, waking sleepers in order. */
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    await settle();
+    for (;;) {
+      const next = this.sleepers.reduce<Sleeper | undefined>(
+        (a, s) => (!a || s.at < a.at || (s.at === a.at && s.seq < a.seq) ? s : a),
+        undefined,
+      );
+      if (!next || next.at > end) break;
+      this.sleepers = this.sleepers.filter((s) => s !== next);
+      this.time = Math.max(this.time, next.at);
+      next.resolve();
+      await settle();
+    }
+    this.time = end;
+    await settle();
+  }
+}
+
+/** Lets pending promise callbacks (several hops deep) run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}

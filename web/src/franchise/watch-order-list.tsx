@@ -1,0 +1,85 @@
+import { useRef, type KeyboardEvent } from 'react';
+import type { FranchiseMember } from '../api/api-types.ts';
+import { EntryCard } from './entry-card.tsx';
+
+export type WatchOrderKind = 'release' | 'story';
+
+interface WatchOrderListProps {
+  order: number[];
+  members: Map<number, FranchiseMember>;
+  kind: WatchOrderKind;
+  onKindChange: (kind: WatchOrderKind) => void;
+  selected: number | null;
+  onSelect: (id: number) => void;
+}
+
+/**
+ * The watch order, and the keyboard's way into the graph: it lists every node, arrow keys
+ * move between entries, Enter or Space selects one (the graph and the details follow).
+ */
+export function WatchOrderList({ order, members, kind, onKindChange, selected, onSelect }: WatchOrderListProps) {
+  const listRef = useRef<HTMLOListElement>(null);
+  const entries = order.filter((id) => members.has(id));
+  // Roving tabindex: one option is in the tab order, the selected one or else the first.
+  const active = selected !== null && entries.includes(selected) ? selected : entries[0];
+
+  const focusOption = (id: number) => listRef.current?.querySelector<HTMLElement>(`[data-id="${id}"]`)?.focus();
+
+  const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
+    const current = Number((event.target as HTMLElement).dataset.id);
+    const index = entries.indexOf(current);
+    if (index === -1) return;
+    const move: Record<string, number> = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: entries.length - 1 };
+    if (event.key in move) {
+      event.preventDefault();
+      const next = entries[Math.max(0, Math.min(entries.length - 1, move[event.key]))];
+      focusOption(next);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      onSelect(current);
+    }
+  };
+
+  return (
+    <section className="panel watch-order" aria-labelledby="watch-order-title">
+      <div className="section-head">
+        <h2 id="watch-order-title">Watch order</h2>
+        <div className="toggle" role="group" aria-label="Order by">
+          <button type="button" aria-pressed={kind === 'release'} onClick={() => onKindChange('release')}>
+            Release
+          </button>
+          <button type="button" aria-pressed={kind === 'story'} onClick={() => onKindChange('story')}>
+            Story
+          </button>
+        </div>
+      </div>
+      <p className="hint">
+        {kind === 'release'
+          ? 'In the order the entries first aired.'
+          : 'Sequels follow their prequels; side stories come after the entry they belong to.'}
+      </p>
+      <ol
+        ref={listRef}
+        className="order-list"
+        role="listbox"
+        aria-label={`${kind === 'release' ? 'Release' : 'Story'} order`}
+        onKeyDown={onKeyDown}
+        data-testid="watch-order"
+      >
+        {entries.map((id, i) => (
+          <li
+            key={id}
+            role="option"
+            data-id={id}
+            aria-selected={id === selected}
+            tabIndex={id === active ? 0 : -1}
+            onClick={() => onSelect(id)}
+            className={id === selected ? 'order-item selected' : 'order-item'}
+          >
+            <EntryCard member={members.get(id)!} position={i + 1} />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

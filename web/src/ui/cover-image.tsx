@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import { initials, placeholderColor, textColorOn } from './cover-colors.ts';
+
+interface CoverImageProps {
+  id: number;
+  title: string;
+  src: string | null;
+  color: string | null;
+  size: 'small' | 'medium' | 'large';
+}
+
+/**
+ * A cover that is a designed placeholder first (AniList's colour and the title's initials)
+ * and the image only once it has actually loaded. Offline, or under the server's CSP, the
+ * upstream image URLs fail or hang; either way the page never waits on them.
+ */
+export function CoverImage({ id, title, src, color, size }: CoverImageProps) {
+  const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
+  const background = placeholderColor(id, color);
+  // Only plain web images; anything else from upstream is ignored rather than handed to the browser.
+  const image = src && /^https?:\/\//i.test(src) ? src : null;
+  return (
+    <div
+      className={`cover cover-${size}`}
+      style={{ backgroundColor: background, color: textColorOn(background) }}
+      data-cover-state={image ? state : 'none'}
+    >
+      <span className="cover-initials" aria-hidden="true">
+        {initials(title)}
+      </span>
+      {image && state !== 'failed' && (
+        <img
+          src={image}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          referrerPolicy="no-referrer"
+          className={state === 'loaded' ? 'cover-img loaded' : 'cover-img'}
+          onLoad={() => setState('loaded')}
+          onError={() => setState('failed')}
+        />
+      )}
+    </div>
+  );
+}
