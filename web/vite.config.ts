@@ -17,6 +17,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // cytoscape and dagre are one large but cacheable chunk.
     chunkSizeWarningLimit: 1500,
+    // The build runs inside `tsunagu serve` at first start; its timing report is noise there.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   server: {
     host: '127.0.0.1',

@@ -112,6 +112,13 @@ export const options = {
     unit: 'retries, 0-10',
     schema: int(0, 10),
   },
+  upstreamBackoffMs: {
+    env: 'UPSTREAM_BACKOFF_MS',
+    description: 'Wait before the first retry of a failed upstream request; doubles per retry (half of it random), at most 30 s. A 429 waits for the rate gate instead.',
+    default: '1000',
+    unit: 'ms, 10-30000',
+    schema: int(10, 30_000),
+  },
   userAgent: {
     env: 'TSUNAGU_USER_AGENT',
     description: 'User-Agent sent upstream.',
@@ -195,6 +202,20 @@ export const options = {
     default: '15000',
     unit: 'ms, 10-300000',
     schema: int(10, 300_000),
+  },
+  jobLeaseMs: {
+    env: 'JOB_LEASE_MS',
+    description: 'How long a running job stays its worker\'s without a heartbeat; a job whose worker died is taken over this long after its last heartbeat.',
+    default: '30000',
+    unit: 'ms, 300-3600000',
+    schema: int(300, 3_600_000),
+  },
+  jobPollMs: {
+    env: 'JOB_POLL_MS',
+    description: 'How often a worker looks for jobs queued by other processes or left by dead workers (jobs queued in the same process start at once).',
+    default: '1000',
+    unit: 'ms, 10-600000',
+    schema: int(10, 600_000),
   },
 } satisfies Record<string, OptionSpec>;
 

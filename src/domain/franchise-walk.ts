@@ -70,6 +70,8 @@ type Climb = 'yes' | 'no' | 'not-yet';
 interface Snapshot extends FranchiseWalkResult {
   /** Parents the crossover rule held back, or has not ruled on yet: fetched early (see visitAll). */
   heldParents: number[];
+  /** Deepest level whose members may be fetched now (see compute). */
+  fetchThrough: number;
 }
 
 export function createFranchiseWalk(rootId: number, policy: FranchisePolicy = defaultPolicy): FranchiseWalk {
@@ -118,8 +120,10 @@ class Walk implements FranchiseWalk {
     // climb, or the parent turns out to be reachable another way (a recap listing every
     // season as its PARENT), this saves a round trip; otherwise it costs one entry in a
     // batch, never an extra request.
+    const { members, heldParents, fetchThrough } = this.state;
+    const wanted = [...members].filter(([, depth]) => depth <= fetchThrough).map(([id]) => id);
     const next: number[] = [];
-    for (const id of [...this.state.members.keys(), ...this.state.heldParents]) {
+    for (const id of [...wanted, ...heldParents]) {
       if (this.requested.has(id) || this.known.has(id)) continue;
       this.requested.add(id);
       next.push(id);
@@ -160,9 +164,9 @@ class Walk implements FranchiseWalk {
   /**
    * A level-by-level BFS over what is known so far. Recomputing from scratch keeps the
    * result a function of the known edges alone, which is what makes it order-independent;
-   * a franchise is at most a few thousand entries, so this costs well under a millisecond
-   * per batch. Levels are sorted by id so the entry cap keeps the nearest entries, lowest
-   * id first, however the batches arrived.
+   * it costs about a millisecond for a franchise of several hundred entries, once per batch.
+   * Levels are sorted by id so the entry cap keeps the nearest entries, lowest id first,
+   * however the batches arrived.
    */
   private compute(): Snapshot {
     const { maxEntries, maxDepth } = this.policy;
@@ -171,8 +175,8 @@ class Walk implements FranchiseWalk {
     const heldBack: number[] = [];
     const heldParents = new Set<number>();
     let truncated = false;
-    // Every member at this level and above has been visited, so depths up to one level
-    // further are final and the crossover rule may decide there.
+    // The deepest level such that it and every nearer level have been visited in full: depths
+    // down to one level further are final, and the crossover rule may decide one level below that.
     let visitedThrough = -1;
     let level = [this.rootId];
     for (let d = 0; level.length > 0; d++) {
@@ -210,7 +214,10 @@ class Walk implements FranchiseWalk {
     const bridges = heldBack
       .filter((id) => this.known.get(id)!.some((step) => step.climb && !members.has(step.to)))
       .sort((a, b) => a - b);
-    return { members, truncated, bridges, heldParents: [...heldParents].filter((id) => !members.has(id)) };
+    // While the entry cap binds, a level that is not complete yet may still lose its place
+    // to entries nearer the start: fetch it only once the levels above are all visited.
+    const fetchThrough = members.size === maxEntries ? visitedThrough + 1 : Infinity;
+    return { members, truncated, bridges, heldParents: [...heldParents].filter((id) => !members.has(id)), fetchThrough };
   }
 
   /** The crossover rule for one entry at depth d. */

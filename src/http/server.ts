@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Hono } from 'hono';
 
 export interface ServerOptions {
   /** Address to bind. Loopback by default so nothing is exposed by accident. */
@@ -24,7 +23,12 @@ export interface RunningServer {
 }
 
 /** Serves a Hono app over HTTP/1.1 and resolves once it listens. */
-export async function startServer(app: Pick<Hono, 'fetch'>, options: ServerOptions): Promise<RunningServer> {
+/** Anything with Hono's fetch; the node adapter passes the raw request and response as bindings. */
+export interface FetchApp {
+  fetch(request: Request, env?: any): Response | Promise<Response>;
+}
+
+export async function startServer(app: FetchApp, options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const grace = options.closeGraceMs ?? 5000;
   // Not overriding the global Request/Response: other code in the process (upstream

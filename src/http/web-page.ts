@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -16,19 +16,24 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
  * while the server runs is enough.
  */
 export function webPage(root: string): MiddlewareHandler {
-  // Vite names assets by content hash, so they never change under the same URL.
-  const files = serveStatic({
-    root,
-    onFound: (path, c) => {
-      c.header('cache-control', path.includes(`${join(root, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
-  });
-  const index = serveStatic({ root, path: 'index.html', onFound: (_path, c) => c.header('cache-control', 'no-cache') });
+  let serve: { files: MiddlewareHandler; index: MiddlewareHandler } | null = null;
+  const nothing = async () => {};
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     if (!existsSync(join(root, 'index.html'))) return c.html(NOT_BUILT, 200, { 'cache-control': 'no-store' });
-    const file = await files(c, async () => {});
-    if (file) return file;
-    return (await index(c, next)) ?? next();
+    // Made once the folder exists: serveStatic complains on stderr about a missing root.
+    serve ??= { files: serveStatic({ root }), index: serveStatic({ root, path: 'index.html' }) };
+    const file = await serve.files(c, nothing);
+    if (file) return cached(c, file);
+    const index = await serve.index(c, nothing);
+    return index ? cached(c, index) : next();
   };
 }
+
+/** Vite names assets by content hash, so they never change under one URL; anything else is revalidated. */
+function cached(c: Context, response: Response): Response {
+  const immutable = c.req.path.startsWith('/assets/');
+  response.headers.set('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+  return response;
+}
+

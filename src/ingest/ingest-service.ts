@@ -1,4 +1,4 @@
-import type { FranchiseView, EntryFailure } from './franchise-view.ts';
+import type { FranchiseView, FranchiseStats, EntryFailure } from './franchise-view.ts';
 import type { JobStatus, Progress } from './progress-event.ts';
 
 /** A job as callers see it (CLI, API, page). */
@@ -18,6 +18,8 @@ export interface JobView {
   finishedAt: string | null;
   /** What the query resolved to, when it was a title: the chosen entry and the other candidates. */
   resolution?: { chosen: { id: number; title: string }; alternatives: { id: number; title: string }[] };
+  /** Once finished: how long it took, upstream requests and failures (FranchiseView.stats of this run). */
+  stats?: FranchiseStats;
 }
 
 export interface IngestRequest {
@@ -25,6 +27,11 @@ export interface IngestRequest {
   query: string;
   /** Enrich from Jikan after discovery. Default: the config's TSUNAGU_ENRICH. */
   enrich?: boolean;
+  /**
+   * Franchise policy for this ingest (CLI flags). Default: the config's FRANCHISE_* options.
+   * A request with another policy is other work: it never joins a job of the default one.
+   */
+  policy?: { follow?: string[]; maxEntries?: number; maxDepth?: number };
 }
 
 /**

@@ -18,13 +18,20 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** FNV-1a over the parts: a stable 32-bit hash for per-entry decisions that must not depend on request order. */
+/** FNV-1a over the parts, then mixed: a stable 32-bit hash for per-entry decisions that must not depend on request order. */
 export function stableHash(...parts: (string | number)[]): number {
   let hash = 0x811c9dc5;
   for (const char of parts.join('\u0000')) {
     hash ^= char.codePointAt(0)!;
     hash = Math.imul(hash, 0x01000193);
   }
+  // murmur3's finaliser: FNV alone barely moves the high bits when only the last character differs,
+  // and stableFraction reads the high bits.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return hash >>> 0;
 }
 

@@ -108,13 +108,16 @@ export function validateKnobs(patch: Record<string, unknown>): void {
   }
 }
 
-/** Applies the present knobs of `patch` over `base` (undefined leaves a knob as it was). */
+/**
+ * Applies `patch` over `base`. A knob given as undefined returns to its default (for anilistHeaderLimit
+ * and anilistRetryAfterSeconds: following the enforced window again); a knob left out keeps its value.
+ */
 export function applyKnobs(base: ResolvedKnobs, patch: SimulatorKnobs): ResolvedKnobs {
   validateKnobs(patch as Record<string, unknown>);
   const next = { ...base };
   for (const key of Object.keys(DEFAULT_KNOBS) as (keyof ResolvedKnobs)[]) {
-    const value = patch[key];
-    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+    if (!Object.hasOwn(patch, key)) continue;
+    (next as Record<string, unknown>)[key] = patch[key] ?? DEFAULT_KNOBS[key];
   }
   return next;
 }

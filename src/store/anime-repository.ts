@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Anime, MalInfo, StoredAnime } from '../domain/anime.ts';
 import { isMalStale, isStale } from '../domain/freshness.ts';
 import { normaliseTitle } from '../domain/title.ts';
-import { ANIME_COLUMNS, animeProblem, animeToRow, malToRow, rowToAnime, type AnimeColumns } from './anime-row.ts';
+import { animeProblem, animeToRow, malToRow, rowToAnime, type AnimeColumns } from './anime-row.ts';
+import { animeUpsertStatement } from './anime-upsert-statement.ts';
 import { chunk, IDS_PER_QUERY, ROWS_PER_INSERT } from './chunk.ts';
 import { lockWrites, withTransaction, type StoreContext } from './store-context.ts';
 
@@ -42,8 +43,6 @@ export interface AnimeRepository {
 export const SEARCH_LIMIT_MAX = 1000;
 
 const MAL_CLEARED = { mal_id: null, mal_score: null, mal_rank: null, mal_members: null, mal_rating: null, mal_status: null, mal_fetched_at: null };
-const MAL_DATA_COLUMNS = ['mal_score', 'mal_rank', 'mal_members', 'mal_rating', 'mal_status', 'mal_fetched_at'] as const;
-const UPDATED_COLUMNS = ANIME_COLUMNS.filter((c) => c !== 'id');
 
 export function createAnimeRepository(ctx: StoreContext): AnimeRepository {
   const { db } = ctx;
@@ -101,33 +100,9 @@ export function createAnimeRepository(ctx: StoreContext): AnimeRepository {
   async function upsertRows(c: StoreContext, rows: AnimeColumns[]): Promise<number> {
     let written = 0;
     for (const part of chunk(rows, ROWS_PER_INSERT)) {
-      const result = await c.db
-        .insertInto('anime')
-        .values(part)
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet((eb) => ({
-              ...Object.fromEntries(UPDATED_COLUMNS.map((col) => [col, eb.ref(`excluded.${col}`)])),
-              // MAL data describes the MAL entry the link points at; a new link voids it.
-              ...Object.fromEntries(
-                MAL_DATA_COLUMNS.map((col) => [
-                  col,
-                  eb.case().when('anime.mal_id', 'is not distinct from', eb.ref('excluded.mal_id')).then(eb.ref(`anime.${col}`)).else(null).end(),
-                ]),
-              ),
-            }))
-            // Unchanged rows are not rewritten (no WAL or dead-tuple churn, and `written`
-            // counts real changes); an older fetch never overwrites a newer one.
-            .where((eb) =>
-              eb.and([
-                eb('excluded.fetched_at', '>=', eb.ref('anime.fetched_at')),
-                eb.or(UPDATED_COLUMNS.map((col) => eb(`anime.${col}`, 'is distinct from', eb.ref(`excluded.${col}`)))),
-              ]),
-            ),
-        )
-        .executeTakeFirst();
-      written += Number(result.numInsertedOrUpdatedRows ?? 0);
+      const { sql: text, parameters } = animeUpsertStatement(c.dialect, part);
+      const result = await c.db.executeQuery(CompiledQuery.raw(text, parameters));
+      written += Number(result.numAffectedRows ?? 0);
     }
     return written;
   }

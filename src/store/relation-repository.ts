@@ -114,16 +114,16 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
     return found;
   }
 
-  /** Pending edges touching `ids` whose two ends are both stored now. */
-  async function promotable(c: StoreContext, ids: readonly number[]): Promise<Relation[]> {
+  /** Removes and returns the pending edges touching `ids` whose two ends are both stored now. */
+  async function takePromotable(c: StoreContext, ids: readonly number[]): Promise<Relation[]> {
     const found = new Map<string, Relation>();
     for (const part of chunk(ids, IDS_PER_QUERY)) {
       const rows = await c.db
-        .selectFrom('pending_relation as p')
-        .selectAll()
+        .deleteFrom('pending_relation as p')
         .where((eb) => eb.or([eb('p.from_id', 'in', part), eb('p.to_id', 'in', part)]))
         .where((eb) => eb.exists(eb.selectFrom('anime').select('anime.id').whereRef('anime.id', '=', 'p.from_id')))
         .where((eb) => eb.exists(eb.selectFrom('anime').select('anime.id').whereRef('anime.id', '=', 'p.to_id')))
+        .returningAll()
         .execute();
       for (const row of rows) found.set(edgeKey(toRelation(row)), toRelation(row));
     }
@@ -146,10 +146,10 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
     }
   }
 
-  async function deleteKeys(c: StoreContext, table: 'relation' | 'pending_relation', edges: Relation[]): Promise<void> {
+  async function deleteEdges(c: StoreContext, edges: Relation[]): Promise<void> {
     for (const part of chunk(edges, ROWS_PER_INSERT)) {
       await c.db
-        .deleteFrom(table)
+        .deleteFrom('relation')
         .where((eb) => eb.or(part.map((e) => eb.and({ from_id: e.from, to_id: e.to, type: e.type }))))
         .execute();
     }
@@ -180,7 +180,7 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
       toInsert.push(...needed.filter((e) => !present.has(edgeKey(e))));
       toDelete.push(...rows.filter((r) => r.source === 'inferred' && !neededKeys.has(edgeKey(r))));
     }
-    if (toDelete.length) await deleteKeys(c, 'relation', toDelete);
+    if (toDelete.length) await deleteEdges(c, toDelete);
     if (toInsert.length) await insert(c, 'relation', toInsert);
     return toInsert.length;
   }
@@ -219,7 +219,7 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
           if (stored.has(edge.from) && stored.has(edge.to)) ready.set(key, edge);
           else parked.push(edge);
         }
-        const promoted = await promotable(c, [...new Set([...endpoints, ...(options.promotePendingOf ?? [])])]);
+        const promoted = await takePromotable(c, [...new Set([...endpoints, ...(options.promotePendingOf ?? [])])]);
         const stronger = (e: Relation) => {
           const same = ready.get(edgeKey(e));
           return same === undefined || sourceRank(e.source) > sourceRank(same.source);
@@ -229,7 +229,6 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
         if (parked.length) await insert(c, 'pending_relation', parked);
         const readyList = [...ready.values()];
         if (readyList.length) await insert(c, 'relation', readyList);
-        if (promoted.length) await deleteKeys(c, 'pending_relation', promoted);
         const inferred = await reconcileInferred(c, readyList);
         const promotedOnly = promoted.filter((e) => !accepted.has(edgeKey(e))).length;
         return { stored: accepted.size - parked.length, inferred, pending: parked.length, promoted: promotedOnly, dropped };

@@ -9,6 +9,8 @@ export interface StoreContext {
   dialect: Dialect;
   /** True when `db` is a transaction, so multi-statement writes join it instead of opening their own. */
   inTransaction: boolean;
+  /** Set once lockWrites has run in this transaction (the lock lasts until it ends). */
+  writeLocked?: boolean;
   clock: Clock;
   logger: Logger;
 }
@@ -16,7 +18,7 @@ export interface StoreContext {
 /** Runs `fn` in the caller's transaction, or in a new one. */
 export function withTransaction<T>(ctx: StoreContext, fn: (ctx: StoreContext) => Promise<T>): Promise<T> {
   if (ctx.inTransaction) return fn(ctx);
-  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx, inTransaction: true }));
+  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx, inTransaction: true, writeLocked: false }));
 }
 
 // Any fixed 64-bit number shared by all Tsunagu processes; it only has to differ from other
@@ -33,5 +35,7 @@ const WRITE_LOCK_KEY = 0x7473_756e_6167; // "tsunag"
 export async function lockWrites(ctx: StoreContext): Promise<void> {
   if (ctx.dialect !== 'postgres') return;
   if (!ctx.inTransaction) throw new Error('lockWrites needs a transaction');
+  if (ctx.writeLocked) return;
   await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY}::bigint)`.execute(ctx.db);
+  ctx.writeLocked = true;
 }

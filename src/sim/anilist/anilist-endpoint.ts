@@ -203,6 +203,6 @@ function toEntry(error: GraphQLError, fallbackStatus: number): ErrorEntry {
   const original = error.originalError;
   if (original instanceof AnilistError) return { message: original.message, status: original.status, locations: error.locations };
   // A bug in a resolver: say so without leaking its message or stack.
-  if (original) return { message: 'Internal Server Error', status: 500, locations: error.locations };
+  if (original && !(original instanceof GraphQLError)) return { message: 'Internal Server Error', status: 500, locations: error.locations };
   return { message: error.message, status: fallbackStatus, locations: error.locations };
 }

@@ -46,6 +46,15 @@ export class ManualClock implements Clock {
     return this.sleepers.length;
   }
 
+  /** Jumps to the earliest sleeper and wakes it (and any due with it); false when nobody sleeps. */
+  async advanceToNext(): Promise<boolean> {
+    await settle();
+    if (this.sleepers.length === 0) return false;
+    const next = Math.min(...this.sleepers.map((s) => s.at));
+    await this.advance(Math.max(0, next - this.time));
+    return true;
+  }
+
   /** Moves time forward by `ms`, waking sleepers in order. */
   async advance(ms: number): Promise<void> {
     const end = this.time + ms;

@@ -3,11 +3,18 @@ import { anilistScoreLabel, entrySummary, malScoreLabel, statusLabel } from '../
 import { CoverImage } from '../ui/cover-image.tsx';
 
 /** One entry at a glance: cover, title, format, season and year, episodes, status and both scores. */
-export function EntryCard({ member, position }: { member: FranchiseMember; position?: number }) {
+export function EntryCard({ member, position, franchiseTitle }: { member: FranchiseMember; position?: number; franchiseTitle?: string }) {
   return (
     <div className="entry-card">
       {position !== undefined && <span className="entry-position">{position}</span>}
-      <CoverImage id={member.id} title={member.title} src={member.coverImage} color={member.coverColor} size="small" />
+      <CoverImage
+        id={member.id}
+        title={member.title}
+        franchiseTitle={franchiseTitle}
+        src={member.coverImage}
+        color={member.coverColor}
+        size="small"
+      />
       <div className="entry-text">
         <span className="entry-title">{member.title}</span>
         <span className="entry-summary">{entrySummary(member)}</span>

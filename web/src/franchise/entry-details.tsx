@@ -17,7 +17,14 @@ export function EntryDetails({ member, view, members, onSelect }: EntryDetailsPr
   return (
     <article className="panel details" aria-labelledby="details-title" data-testid="entry-details" data-id={member.id}>
       <div className="details-head">
-        <CoverImage id={member.id} title={member.title} src={member.coverImage} color={member.coverColor} size="medium" />
+        <CoverImage
+          id={member.id}
+          title={member.title}
+          franchiseTitle={view.franchise.title}
+          src={member.coverImage}
+          color={member.coverColor}
+          size="medium"
+        />
         <div>
           <h2 id="details-title">{member.title}</h2>
           {otherTitles.map((t) => (

@@ -80,6 +80,7 @@ export function FranchisePage({ id }: { id: number }) {
               onKindChange={setKind}
               selected={shown.id}
               onSelect={select}
+              franchiseTitle={view.franchise.title}
             />
           </div>
           <aside className="side-column">

@@ -61,7 +61,7 @@ export function ImportProgress({ job, progress, failures, members, onRetry }: Im
         <div className="failures" data-testid="failures">
           <h3>
             {failures.length === 1 ? '1 entry' : `${failures.length} entries`} could not be fetched
-            {running ? ' (retrying the rest continues)' : ''}
+            {running ? '; the import goes on' : ''}
           </h3>
           <ul>
             {failures.map((f) => (

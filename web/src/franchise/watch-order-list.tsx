@@ -11,13 +11,14 @@ interface WatchOrderListProps {
   onKindChange: (kind: WatchOrderKind) => void;
   selected: number | null;
   onSelect: (id: number) => void;
+  franchiseTitle: string;
 }
 
 /**
  * The watch order, and the keyboard's way into the graph: it lists every node, arrow keys
  * move between entries, Enter or Space selects one (the graph and the details follow).
  */
-export function WatchOrderList({ order, members, kind, onKindChange, selected, onSelect }: WatchOrderListProps) {
+export function WatchOrderList({ order, members, kind, onKindChange, selected, onSelect, franchiseTitle }: WatchOrderListProps) {
   const listRef = useRef<HTMLOListElement>(null);
   const entries = order.filter((id) => members.has(id));
   // Roving tabindex: one option is in the tab order, the selected one or else the first.
@@ -76,7 +77,7 @@ export function WatchOrderList({ order, members, kind, onKindChange, selected, o
             onClick={() => onSelect(id)}
             className={id === selected ? 'order-item selected' : 'order-item'}
           >
-            <EntryCard member={members.get(id)!} position={i + 1} />
+            <EntryCard member={members.get(id)!} position={i + 1} franchiseTitle={franchiseTitle} />
           </li>
         ))}
       </ol>

@@ -4,6 +4,7 @@ import type { GraphModel } from './graph-model.ts';
 import { layoutGraph } from './graph-layout.ts';
 import { relationStyle } from './relation-style.ts';
 import { placeholderColor } from '../ui/cover-colors.ts';
+import { shortTitle } from './short-title.ts';
 import { whenLabel, formatLabel } from '../format/entry-format.ts';
 
 interface FranchiseGraphProps {
@@ -12,12 +13,16 @@ interface FranchiseGraphProps {
   onSelect: (id: number) => void;
 }
 
-const NODE_WIDTH = 184;
-const NODE_HEIGHT = 58;
-const TITLE_CHARS = 26;
+const NODE_WIDTH = 172;
+const NODE_HEIGHT = 52;
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const FONT_SIZE = 13;
+const STACK_INDENT = 22;
 /** Below this zoom the labels cannot be read: the first view starts here at the root instead. */
-const READABLE_ZOOM = 0.62;
+const READABLE_ZOOM = 0.85;
 const PADDING = 16;
+/** The zoom buttons' strip on the right of the graph. */
+const TOOLS_WIDTH = 56;
 
 // cytoscape injects a one-line <style> unless an element with this id exists. The CSP
 // forbids inline styles, and styles.css already positions the container, so a marker is
@@ -36,7 +41,15 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
   const cyRef = useRef<Core | null>(null);
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
-  const layout = useMemo(() => layoutGraph(model, { nodeWidth: NODE_WIDTH, nodeHeight: NODE_HEIGHT }), [model]);
+  // While an import adds entries the graph is rebuilt; once the user has panned or zoomed,
+  // the rebuilt graph keeps their view instead of jumping back to the first one.
+  const viewRef = useRef<{ zoom: number; pan: { x: number; y: number } } | null>(null);
+  const movedRef = useRef(false);
+  const shownSelectionRef = useRef<number | null>(null);
+  const layout = useMemo(
+    () => layoutGraph(model, { nodeWidth: NODE_WIDTH, nodeHeight: NODE_HEIGHT, stackIndent: STACK_INDENT }),
+    [model],
+  );
 
   useEffect(() => {
     const container = containerRef.current!;
@@ -44,6 +57,7 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
     const css = getComputedStyle(container);
     const theme = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     const surface = theme('--graph-node', '#ffffff');
+    const rootTitle = model.nodes.find((n) => n.id === model.rootId)?.title;
     const cy = cytoscape({
       container,
       style: stylesheet({
@@ -57,23 +71,15 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
           const place = layout.nodes.get(node.id)!;
           return {
             group: 'nodes' as const,
-            data: { id: String(node.id), label: nodeLabel(node), stacked: place.anchor !== null },
+            data: { id: String(node.id), label: nodeLabel(node, rootTitle, node.id === model.rootId) },
             position: { x: place.x, y: place.y },
             classes: node.id === model.rootId ? 'root' : '',
           };
         }),
         ...model.edges.map((edge) => ({
           group: 'edges' as const,
-          data: {
-            id: edge.id,
-            source: String(edge.from),
-            target: String(edge.to),
-            color: relationStyle(edge.type).color,
-          },
-          classes: [
-            edge.malOnly ? 'mal-only' : '',
-            layout.nodes.get(edge.to)?.anchor === edge.from ? 'stacked' : '',
-          ].join(' '),
+          data: { id: edge.id, source: String(edge.from), target: String(edge.to), color: relationStyle(edge.type).color },
+          classes: [edge.malOnly ? 'mal-only' : '', layout.nodes.get(edge.to)?.anchor === edge.from ? 'stacked' : ''].join(' '),
         })),
       ],
       layout: { name: 'preset', fit: false },
@@ -95,46 +101,46 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
         'background-gradient-stop-positions': [0, 4, 4, 100],
       });
     }
+    // A stacked entry's edge is drawn as an elbow from its anchor's left foot, like a tree view.
+    cy.edges('.stacked').forEach((edge) => {
+      edge.style(elbow(edge.target().position('y') - edge.source().position('y') - NODE_HEIGHT / 2));
+    });
     cy.on('tap', 'node', (event) => onSelectRef.current(Number(event.target.id())));
     cy.on('mouseover', 'node', () => container.classList.add('pointer'));
     cy.on('mouseout', 'node', () => container.classList.remove('pointer'));
-    const firstView = () => {
-      cy.fit(undefined, PADDING);
-      if (cy.zoom() >= READABLE_ZOOM) return;
-      // Too wide to read whole: start readable, with the graph's left end and the root in view.
-      const root = cy.getElementById(String(model.rootId));
-      const box = cy.elements().boundingBox();
-      cy.zoom(READABLE_ZOOM);
-      cy.pan({ x: PADDING - box.x1 * READABLE_ZOOM, y: cy.height() / 2 - root.position('y') * READABLE_ZOOM });
-    };
+    cy.on('dragpan', () => (movedRef.current = true));
+
+    if (movedRef.current && viewRef.current) cy.viewport(viewRef.current);
+    else firstView(cy, model.rootId);
+    const selectedNode = shownSelectionRef.current === null ? null : cy.getElementById(String(shownSelectionRef.current));
+    selectedNode?.addClass('selected');
+
     const resize = new ResizeObserver(() => cy.resize());
     resize.observe(container);
     cyRef.current = cy;
-    container.dataset.nodeIds = cy
-      .nodes()
-      .map((n) => n.id())
-      .join(',');
-    container.dataset.ready = 'true';
-    firstView();
+    container.dataset.nodeIds = cy.nodes().map((n) => n.id()).join(',');
     return () => {
+      viewRef.current = { zoom: cy.zoom(), pan: { ...cy.pan() } };
       resize.disconnect();
       cy.destroy();
       cyRef.current = null;
-      delete container.dataset.ready;
     };
   }, [model, layout]);
 
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
+    const changed = shownSelectionRef.current !== null && shownSelectionRef.current !== selected;
+    shownSelectionRef.current = selected;
     cy.nodes().removeClass('selected');
     if (selected === null) return;
     const node = cy.getElementById(String(selected));
     if (node.empty()) return;
     node.addClass('selected');
-    // Bring it into view only when it is outside, so clicking in the graph never jumps.
+    // Follow a selection made elsewhere (the list, the details) only when it is out of
+    // view, so clicking in the graph never makes it jump.
     const box = node.renderedBoundingBox();
-    if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) {
+    if (changed && (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height())) {
       cy.animate({ center: { eles: node } }, { duration: 250 });
     }
   }, [selected, model]);
@@ -142,6 +148,7 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
   const zoom = (factor: number) => {
     const cy = cyRef.current;
     if (!cy) return;
+    movedRef.current = true;
     cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
   };
 
@@ -162,7 +169,14 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
         <button type="button" onClick={() => zoom(0.8)} aria-label="Zoom out">
           −
         </button>
-        <button type="button" onClick={() => cyRef.current?.fit(undefined, PADDING)} aria-label="Fit the whole graph">
+        <button
+          type="button"
+          onClick={() => {
+            movedRef.current = true;
+            cyRef.current?.fit(undefined, PADDING);
+          }}
+          aria-label="Fit the whole graph"
+        >
           ⤢
         </button>
       </div>
@@ -170,9 +184,59 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
   );
 }
 
-function nodeLabel(node: GraphModel['nodes'][number]): string {
-  const title = node.title.length > TITLE_CHARS ? `${node.title.slice(0, TITLE_CHARS - 1).trimEnd()}…` : node.title;
+/**
+ * The whole graph when it can be read whole; otherwise readable, from its left end (the
+ * earliest entries), with as much of its top (where the root sits in dagre's layers) as fits.
+ */
+function firstView(cy: Core, rootId: number): void {
+  cy.fit(undefined, PADDING);
+  if (cy.zoom() > 1) cy.zoom(1).center();
+  if (cy.zoom() >= READABLE_ZOOM) return;
+  const box = cy.elements().boundingBox();
+  const root = cy.getElementById(String(rootId)).position();
+  cy.zoom(READABLE_ZOOM);
+  const fitsTall = box.h * READABLE_ZOOM <= cy.height() - 2 * PADDING;
+  const top = fitsTall ? (box.y1 + box.y2) / 2 - (cy.height() / 2 - PADDING) / READABLE_ZOOM : Math.min(box.y1, root.y - NODE_HEIGHT);
+  // On a narrow screen the root may not fit beside what comes before it: then start at the root.
+  const rootLeft = root.x - NODE_WIDTH / 2;
+  const rootFits = (root.x + NODE_WIDTH / 2 - box.x1) * READABLE_ZOOM <= cy.width() - TOOLS_WIDTH;
+  const left = rootFits ? box.x1 : rootLeft;
+  cy.pan({ x: PADDING - left * READABLE_ZOOM, y: PADDING - top * READABLE_ZOOM });
+}
+
+function nodeLabel(node: GraphModel['nodes'][number], franchiseTitle: string | undefined, bold: boolean): string {
+  const title = fitWidth(shortTitle(node.title, franchiseTitle), `${bold ? 'bold ' : ''}${FONT_SIZE}px ${FONT}`, NODE_WIDTH - 24);
   return `${title}\n${formatLabel(node.format)} · ${whenLabel(node)}`;
+}
+
+let measure: CanvasRenderingContext2D | null = null;
+
+/** Cuts a title to one line of the node, measured in the font the canvas draws it with. */
+function fitWidth(text: string, font: string, maxWidth: number): string {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure) return text;
+  measure.font = font;
+  if (measure.measureText(text).width <= maxWidth) return text;
+  let cut = text.length;
+  while (cut > 1 && measure.measureText(`${text.slice(0, cut).trimEnd()}…`).width > maxWidth) cut--;
+  return `${text.slice(0, cut).trimEnd()}…`;
+}
+
+/**
+ * cytoscape places a segment's bend by its fraction along, and its distance across, the line
+ * between the two endpoints; this puts the bend straight below the start, level with the end.
+ */
+function elbow(drop: number) {
+  const across = STACK_INDENT / 2;
+  const length = Math.hypot(across, drop);
+  return {
+    'curve-style': 'segments',
+    'edge-distances': 'endpoints',
+    'source-endpoint': `${-NODE_WIDTH / 2 + across}px ${NODE_HEIGHT / 2}px`,
+    'target-endpoint': `${-NODE_WIDTH / 2}px 0px`,
+    'segment-weights': (drop * drop) / (length * length),
+    'segment-distances': (across * drop) / length,
+  } as const;
 }
 
 function stylesheet(colors: { surface: string; text: string; border: string; accent: string }): StylesheetJson {
@@ -188,10 +252,10 @@ function stylesheet(colors: { surface: string; text: string; border: string; acc
         'border-color': colors.border,
         label: 'data(label)',
         color: colors.text,
-        'font-family': 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-        'font-size': 12,
+        'font-family': FONT,
+        'font-size': FONT_SIZE,
         'text-wrap': 'wrap',
-        'text-max-width': `${NODE_WIDTH - 22}px`,
+        'text-max-width': `${NODE_WIDTH - 16}px`,
         'text-valign': 'center',
         'text-halign': 'center',
         'line-height': 1.35,
@@ -210,20 +274,7 @@ function stylesheet(colors: { surface: string; text: string; border: string; acc
         'target-arrow-color': 'data(color)',
         'target-arrow-shape': 'triangle',
         'arrow-scale': 0.9,
-        'curve-style': 'taxi',
-        'taxi-direction': 'horizontal',
-        'taxi-turn': '50%',
-      },
-    },
-    {
-      // Side stories hang below their parent: leave its bottom, turn right into the card.
-      selector: 'edge.stacked',
-      style: {
-        'curve-style': 'taxi',
-        'taxi-direction': 'vertical',
-        'source-endpoint': `${-NODE_WIDTH / 2 + 11}px ${NODE_HEIGHT / 2}px`,
-        'target-endpoint': `${-NODE_WIDTH / 2}px 0px`,
-        'taxi-turn': '100%',
+        'curve-style': 'bezier',
       },
     },
     { selector: 'edge.mal-only', style: { 'line-style': 'dashed' } },

@@ -90,7 +90,7 @@ export function SearchPage({ query, remote }: { query: string; remote: boolean }
                         {[formatLabel(r.format), r.seasonYear ?? 'TBA'].join(' · ')}
                       </span>
                     </span>
-                    <span className={r.stored ? 'badge stored' : 'badge remote'}>{r.stored ? 'stored' : 'import'}</span>
+                    <span className={r.stored ? 'badge stored' : 'badge remote'}>{r.stored ? 'stored' : 'on AniList'}</span>
                   </Link>
                 </li>
               ))}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { initials, placeholderColor, textColorOn } from './cover-colors.ts';
+import { shortTitle } from '../graph/short-title.ts';
 
 interface CoverImageProps {
   id: number;
@@ -7,6 +8,8 @@ interface CoverImageProps {
   src: string | null;
   color: string | null;
   size: 'small' | 'medium' | 'large';
+  /** The franchise's name: left out of the initials, so a franchise's covers do not all read the same. */
+  franchiseTitle?: string;
 }
 
 /**
@@ -14,7 +17,7 @@ interface CoverImageProps {
  * and the image only once it has actually loaded. Offline, or under the server's CSP, the
  * upstream image URLs fail or hang; either way the page never waits on them.
  */
-export function CoverImage({ id, title, src, color, size }: CoverImageProps) {
+export function CoverImage({ id, title, src, color, size, franchiseTitle }: CoverImageProps) {
   const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
   const background = placeholderColor(id, color);
   // Only plain web images; anything else from upstream is ignored rather than handed to the browser.
@@ -26,7 +29,7 @@ export function CoverImage({ id, title, src, color, size }: CoverImageProps) {
       data-cover-state={image ? state : 'none'}
     >
       <span className="cover-initials" aria-hidden="true">
-        {initials(title)}
+        {initials(shortTitle(title, franchiseTitle))}
       </span>
       {image && state !== 'failed' && (
         <img

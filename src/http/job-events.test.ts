@@ -1,0 +1,139 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
+import { SseReader } from './testing/sse-reader.ts';
+
+async function openStreams(api: ApiFixture): Promise<number> {
+  const metric = await api.metrics.registry.getSingleMetric('tsunagu_sse_streams')?.get();
+  return metric?.values[0]?.value ?? 0;
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
+
+describe('GET /api/jobs/{id}/events', () => {
+  let api: ApiFixture;
+  before(async () => {
+    api = await startApiFixture();
+  });
+  after(() => api.close());
+
+  const open = async (jobId: string, init: RequestInit = {}) => {
+    const response = await fetch(`${api.url}/api/jobs/${jobId}/events`, init);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'text/event-stream');
+    return new SseReader(response);
+  };
+  const newJob = async (query: string) => (await api.ingest.requestIngest({ query })).job.id;
+
+  test('replays stored events, then live ones, then the final state, and closes', async () => {
+    const id = await newJob('replay-live');
+    await api.ingest.step(id, 1, 10);
+    const stream = await open(id);
+    await stream.until((s) => s.events.length === 3);
+    await api.ingest.step(id, 5, 10);
+    await api.ingest.finish(id, 'partial');
+    await stream.done;
+    assert.deepEqual(
+      stream.events.map((m) => [m.id, m.event]),
+      [['1', 'state'], ['2', 'state'], ['3', 'progress'], ['4', 'progress'], ['5', 'state']],
+    );
+    const last = JSON.parse(stream.events[4].data!);
+    assert.deepEqual([last.jobId, last.seq, last.status], [id, 5, 'partial']);
+    assert.equal(JSON.parse(stream.events[3].data!).progress.done, 5);
+    await waitFor(() => api.bus.listenerCount(id) === 0, 'subscription released');
+  });
+
+  test('Last-Event-ID (header or query) resumes after that event', async () => {
+    const id = await newJob('resume');
+    await api.ingest.step(id, 1, 2);
+    await api.ingest.step(id, 2, 2);
+    await api.ingest.finish(id, 'succeeded');
+    const byHeader = await open(id, { headers: { 'last-event-id': '3' } });
+    await byHeader.done;
+    assert.deepEqual(byHeader.events.map((m) => m.id), ['4', '5']);
+    const byQuery = await open(`${id}?lastEventId=4`);
+    await byQuery.done;
+    assert.deepEqual(byQuery.events.map((m) => m.id), ['5']);
+  });
+
+  test('a reader past the final event (or a finished job whose history is gone) still gets the final state', async () => {
+    const id = await newJob('gone');
+    await api.ingest.finish(id, 'failed', { silent: true });
+    const stream = await open(id, { headers: { 'last-event-id': '99' } });
+    await stream.done;
+    assert.equal(stream.events.length, 1);
+    assert.equal(stream.events[0].event, 'state');
+    assert.equal(stream.events[0].id, undefined, 'no id: the resume point stays on real events');
+    assert.equal(JSON.parse(stream.events[0].data!).status, 'failed');
+  });
+
+  test('a client that disconnects mid-stream leaves no subscription or open stream behind', async () => {
+    const id = await newJob('disconnect');
+    const clients = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const controller = new AbortController();
+        const stream = await open(id, { signal: controller.signal });
+        await stream.until((s) => s.events.length >= 1);
+        return { controller, stream };
+      }),
+    );
+    assert.equal(api.bus.listenerCount(id), 12);
+    assert.equal(await openStreams(api), 12);
+    for (const { controller } of clients) controller.abort();
+    await waitFor(() => api.bus.listenerCount(id) === 0, 'subscriptions released');
+    await waitFor(async () => (await openStreams(api)) === 0, 'stream gauge back to 0');
+    // The job goes on; publishing to nobody must not fail.
+    await api.ingest.step(id, 1, 1);
+  });
+
+  test('an unknown job is a 404 problem; a bad Last-Event-ID is a 400 naming it', async () => {
+    assert.equal((await readProblem(await fetch(`${api.url}/api/jobs/no-such-job/events`))).status, 404);
+    const id = await newJob('bad-resume');
+    for (const bad of ['-1', 'abc', '1.5', '1e3', '99999999999999999999']) {
+      const problem = await readProblem(await fetch(`${api.url}/api/jobs/${id}/events`, { headers: { 'last-event-id': bad } }));
+      assert.equal(problem.status, 400, bad);
+      assert.deepEqual(problem.errors?.map((e) => e.field), ['last-event-id'], bad);
+    }
+    assert.equal(api.bus.listenerCount(), 0);
+  });
+});
+
+describe('event stream keep-alive and shutdown', () => {
+  test('idle streams get heartbeat comments; a job that ends without an event is noticed at the next beat', async () => {
+    const api = await startApiFixture({ config: { sseHeartbeatMs: 30 } });
+    try {
+      const { job } = await api.ingest.requestIngest({ query: 'heartbeat' });
+      const stream = new SseReader(await fetch(`${api.url}/api/jobs/${job.id}/events`));
+      await stream.until((s) => s.messages.filter((m) => m.comment === 'heartbeat').length >= 2);
+      await api.ingest.finish(job.id, 'succeeded', { silent: true });
+      await stream.done;
+      const final = stream.events.at(-1)!;
+      assert.equal(final.event, 'state');
+      assert.equal(JSON.parse(final.data!).status, 'succeeded');
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('shutdown ends open streams so the server can close', async () => {
+    const api = await startApiFixture();
+    try {
+      const { job } = await api.ingest.requestIngest({ query: 'shutdown' });
+      const streams = await Promise.all([1, 2, 3].map(async () => new SseReader(await fetch(`${api.url}/api/jobs/${job.id}/events`))));
+      await Promise.all(streams.map((s) => s.until((r) => r.events.length === 1)));
+      api.shutdown.abort();
+      await Promise.all(streams.map((s) => s.done));
+      await api.server.close();
+      assert.equal(api.bus.listenerCount(), 0);
+    } finally {
+      await api.close();
+    }
+  });
+});

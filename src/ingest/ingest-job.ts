@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { Clock } from '../clock.ts';
+import { parsePolicy, type FranchisePolicy } from '../domain/franchise-policy.ts';
+import type { Logger } from '../log.ts';
+import type { Job } from '../store/job-repository.ts';
+import type { Store } from '../store/store.ts';
+import type { Upstreams } from '../upstream/upstreams.ts';
+import type { JobContext, JobOutcome } from '../jobs/job-queue.ts';
+import { discoverFranchise, type DiscoveryResult } from './franchise-discovery.ts';
+import { FranchiseEnrichment, type EnrichmentResult } from './franchise-enrichment.ts';
+import type { EntryFailure, FranchiseStats } from './franchise-view.ts';
+import { JobProgress } from './job-progress.ts';
+import type { ProgressBus } from './progress-event.ts';
+
+const policySchema = z.object({
+  follow: z.array(z.string()).min(1),
+  maxEntries: z.number().int(),
+  maxDepth: z.number().int(),
+});
+
+/** What an ingest job carries in its record: enough to run it in any process, after any restart. */
+export const ingestPayloadSchema = z.object({
+  query: z.string(),
+  rootId: z.number().int().positive(),
+  enrich: z.boolean(),
+  policy: policySchema,
+  resolution: z
+    .object({
+      chosen: z.object({ id: z.number(), title: z.string() }),
+      alternatives: z.array(z.object({ id: z.number(), title: z.string() })),
+    })
+    .optional(),
+});
+export type IngestPayload = z.infer<typeof ingestPayloadSchema>;
+
+/** What a finished ingest job stores as its result. */
+export interface IngestResult {
+  franchiseId: number;
+  size: number;
+  truncated: boolean;
+  stats: FranchiseStats;
+}
+
+export function policyToPayload(policy: FranchisePolicy): IngestPayload['policy'] {
+  return { follow: [...policy.follow].sort(), maxEntries: policy.maxEntries, maxDepth: policy.maxDepth };
+}
+
+export function policyFromPayload(policy: IngestPayload['policy']): FranchisePolicy {
+  return parsePolicy(policy.follow, { maxEntries: policy.maxEntries, maxDepth: policy.maxDepth });
+}
+
+export interface IngestJobDeps {
+  store: Store;
+  upstreams: Pick<Upstreams, 'anilist' | 'jikan' | 'requestCounts'>;
+  bus: ProgressBus;
+  clock: Clock;
+  logger: Logger;
+  /** Jikan calls open at once during enrichment (JIKAN_MAX_IN_FLIGHT). */
+  enrichConcurrency: number;
+  /** Waits before another round for entries that failed after the clients' retries, ms. */
+  retryDelayMs?: { discovery?: number; enrichment?: number };
+}
+
+/**
+ * Runs one ingest job: discovery, with enrichment fed by it as entries are stored, then
+ * the rest of enrichment. Failures of single entries are named in the outcome; the job
+ * ends succeeded (none), partial (some), failed (the root itself could not be had) or
+ * cancelled. A re-run after anything fetches only what is missing, stale or failed,
+ * because discovery and enrichment read freshness from the store.
+ */
+export async function runIngestJob(job: Job, context: JobContext, deps: IngestJobDeps): Promise<JobOutcome> {
+  const payload = ingestPayloadSchema.parse(job.payload);
+  const { store, upstreams, clock, logger } = deps;
+  const log = logger.child({ jobId: job.id, rootId: payload.rootId });
+  const progress = new JobProgress(job.id, { bus: deps.bus, jobs: store.jobs, clock, logger: log });
+  const started = clock.now();
+  const requestsBefore = upstreams.requestCounts();
+  await progress.state('running', payload.rootId);
+  progress.enter('discovery');
+
+  // Enrichment stops with the job, and also when discovery fails (nothing more to wait for).
+  const enrichAbort = new AbortController();
+  const stopEnrichment = () => enrichAbort.abort(context.signal.reason);
+  context.signal.addEventListener('abort', stopEnrichment, { once: true });
+  const enrichment = payload.enrich
+    ? new FranchiseEnrichment(
+        { store, jikan: upstreams.jikan, clock, logger: log },
+        {
+          signal: enrichAbort.signal,
+          concurrency: deps.enrichConcurrency,
+          retryDelayMs: deps.retryDelayMs?.enrichment,
+          listener: {
+            entries: (ids) => progress.entries('enrichment', ids),
+            progress: (counts) => progress.update('enrichment', counts),
+            failure: (failure) => progress.failure(failure),
+          },
+        },
+      )
+    : null;
+
+  let discovery: DiscoveryResult;
+  try {
+    discovery = await discoverFranchise(
+      payload.rootId,
+      { store, anilist: upstreams.anilist, clock, logger: log },
+      {
+        policy: policyFromPayload(payload.policy),
+        signal: context.signal,
+        retryDelayMs: deps.retryDelayMs?.discovery,
+        listener: {
+          entries: (ids) => {
+            progress.entries('discovery', ids);
+            enrichment?.offer(ids);
+          },
+          progress: (counts) => progress.update('discovery', counts),
+          failure: (failure) => progress.failure(failure),
+        },
+      },
+    );
+  } catch (error) {
+    enrichAbort.abort(error);
+    await enrichment?.close().catch(() => undefined);
+    await progress.flush();
+    throw error;
+  } finally {
+    context.signal.removeEventListener('abort', stopEnrichment);
+  }
+  const discoveryMs = clock.now() - started;
+  log.info({ members: discovery.members.size, fetched: discovery.fetched, reused: discovery.reused, batches: discovery.batches, ms: discoveryMs }, 'discovery done');
+
+  let enriched: EnrichmentResult | null = null;
+  if (enrichment) {
+    progress.enter('enrichment');
+    if (!discovery.rootFound) enrichAbort.abort();
+    enriched = await enrichment.close();
+  }
+  const durationMs = clock.now() - started;
+  const requestsAfter = upstreams.requestCounts();
+  const failures: EntryFailure[] = [...discovery.failures, ...(enriched?.failures ?? [])];
+  const stats: FranchiseStats = {
+    durationMs,
+    discoveryMs,
+    enrichmentMs: enrichment ? durationMs - discoveryMs : 0,
+    // The clients count per process: exact when this is the only job running, as in the CLI.
+    upstreamRequests: { anilist: requestsAfter.anilist - requestsBefore.anilist, jikan: requestsAfter.jikan - requestsBefore.jikan },
+    failures,
+  };
+  const rootStored = (await store.anime.get(payload.rootId)) !== undefined;
+  const size = [...discovery.members.keys()].length;
+  const status = context.signal.aborted || discovery.cancelled ? 'cancelled' : !discovery.rootFound || !rootStored ? 'failed' : failures.length > 0 ? 'partial' : 'succeeded';
+  if (!discovery.rootFound) failures.unshift({ id: payload.rootId, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
+  progress.enter('done', { done: size - discovery.failures.length, total: size, failed: failures.length });
+  await progress.flush();
+  log.info({ status, durationMs, requests: stats.upstreamRequests, failures: failures.length }, 'ingest job done');
+  const result: IngestResult = { franchiseId: payload.rootId, size, truncated: discovery.truncated, stats };
+  return { status, failures, result };
+}

@@ -1,0 +1,92 @@
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config/config.ts';
+import { policyFromConfig } from './domain/franchise-policy.ts';
+import { FranchiseService } from './ingest/franchise-service.ts';
+import type { ProgressBus } from './ingest/progress-event.ts';
+import { InProcessJobQueue } from './jobs/in-process-job-queue.ts';
+import type { JobQueue } from './jobs/job-queue.ts';
+import { MemoryProgressBus } from './jobs/memory-progress-bus.ts';
+import type { Logger } from './log.ts';
+import { createStore, type Store } from './store/store.ts';
+import type { Fetch } from './upstream/http/fetch.ts';
+import type { UpstreamObserver } from './upstream/upstream-observer.ts';
+import { createUpstreams, type UpstreamDeps, type Upstreams } from './upstream/upstreams.ts';
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  /** A store to use instead of opening DATABASE_URL; the runtime does not close it. */
+  store?: Store;
+  /** Progress events; default an in-process MemoryProgressBus (Redis when scaled out). */
+  bus?: ProgressBus;
+  /** Builds the job queue over the store; default the in-process queue on the store's job table. */
+  queue?: (store: Store) => JobQueue;
+  /** Rate gates shared beyond this process (e.g. Redis); default in-memory gates from the config. */
+  gates?: UpstreamDeps['gates'];
+  /** Hooks for upstream metrics. */
+  observer?: UpstreamObserver;
+  fetch?: Fetch;
+  /** Run ingest jobs in this process. Default true; false for an API-only process (`serve --no-worker`). */
+  worker?: boolean;
+  /** Waits before another round for entries that failed after the clients' retries, ms (tests shorten them). */
+  retryDelayMs?: { discovery?: number; enrichment?: number };
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  upstreams: Upstreams;
+  bus: ProgressBus;
+  queue: JobQueue;
+  ingest: FranchiseService;
+  /** Stops taking jobs (running ones are put back in the queue), then closes the bus and the store. */
+  close(): Promise<void>;
+}
+
+/** The composition root: the one place that wires store, upstreams, bus, queue and the ingest engine. */
+export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await createStore(config.databaseUrl, { logger, clock }));
+  const upstreams = createUpstreams(config, { logger, clock, fetch: options.fetch, observer: options.observer, gates: options.gates });
+  const bus = options.bus ?? new MemoryProgressBus({ clock });
+  const queue =
+    options.queue?.(store) ??
+    new InProcessJobQueue(store.jobs, {
+      concurrency: config.workerConcurrency,
+      leaseMs: config.jobLeaseMs,
+      pollMs: config.jobPollMs,
+      clock,
+      logger,
+    });
+  const ingest = new FranchiseService({
+    store,
+    upstreams,
+    bus,
+    queue,
+    clock,
+    logger,
+    policy: policyFromConfig(config),
+    enrich: config.enrich,
+    enrichConcurrency: config.jikanMaxInFlight,
+    retryDelayMs: options.retryDelayMs,
+  });
+  if (options.worker ?? true) queue.start(ingest.handler);
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    logger,
+    store,
+    upstreams,
+    bus,
+    queue,
+    ingest,
+    close() {
+      closing ??= (async () => {
+        await queue.close();
+        await bus.close();
+        if (!options.store) await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+const BIN = fileURLToPath(new URL('../../bin/tsunagu.mjs', import.meta.url));
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+test('tsunagu sim prints the URLs and env lines, serves both upstreams and stops cleanly on SIGTERM', async () => {
+  const sim = run(['sim', '--port', '0', '--latency', '0', '--jitter', '0', '--anilist-rate', '30', '--anilist-header-limit', '90', '--faults', 'script=1']);
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!/^JIKAN_URL=/m.test(sim.out()) && Date.now() < deadline) {
+      if (sim.child.exitCode !== null) assert.fail(`exited early: ${sim.err()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const anilistUrl = /^ANILIST_URL=(\S+)$/m.exec(sim.out())?.[1];
+    const jikanUrl = /^JIKAN_URL=(\S+)$/m.exec(sim.out())?.[1];
+    assert.match(anilistUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/anilist$/);
+    assert.match(jikanUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/jikan\/v4$/);
+
+    const res = await fetch(anilistUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: '{ Media(id: 1) { description } }' }) });
+    assert.equal(res.headers.get('x-ratelimit-limit'), '90');
+    assert.match((await res.json()).data.Media.description, /<script>/, 'the --faults flag reached the simulator');
+    assert.equal((await fetch(`${jikanUrl}/anime/1`)).status, 200);
+    const stats = await (await fetch(anilistUrl!.replace('/anilist', '/__sim/stats'))).json();
+    assert.equal(stats.anilist.requests, 1);
+    assert.equal(stats.jikan.requests, 1);
+  } finally {
+    sim.child.kill('SIGTERM');
+  }
+  const [code, signal] = await sim.exited;
+  assert.equal(signal, null, 'it handled the signal itself');
+  assert.equal(code, 0, sim.err());
+});
+
+test('a bad flag exits non-zero with one line naming the flag', async () => {
+  for (const [flag, value, pattern] of [
+    ['--latency', '-5', /--latency must be a number from 0 to 600000, got "-5"/],
+    ['--port', '70000', /--port must be an integer from 0 to 65535/],
+    ['--jikan-rate', '3/hour', /--jikan-rate must look like 3\/s,60\/min/],
+    ['--faults', '500=2', /--faults: fault `500=2`: probability must be a number from 0 to 1/],
+  ] as const) {
+    const bad = run(['sim', flag, value]);
+    const [code] = await bad.exited;
+    assert.notEqual(code, 0, flag);
+    assert.match(bad.err(), pattern);
+    assert.equal(bad.err().trim().split('\n').length, 1, `one line: ${bad.err()}`);
+  }
+});
