@@ -104,7 +104,9 @@ function constraints(byId: Map<number, WatchEntry>, relations: readonly Pick<Rel
       case 'ALTERNATIVE': {
         const a = byId.get(from);
         const b = byId.get(to);
-        if (a && b) compareRelease(a, b) <= 0 ? add(from, to, 'attach') : add(to, from, 'attach');
+        if (!a || !b) break;
+        if (compareRelease(a, b) <= 0) add(from, to, 'attach');
+        else add(to, from, 'attach');
         break;
       }
       // CHARACTER, OTHER, ADAPTATION, SOURCE and unknown labels say nothing about order.

@@ -24,8 +24,8 @@ describe('GET /api/jobs/{id}/events', () => {
   });
   after(() => api.close());
 
-  const open = async (jobId: string, init: RequestInit = {}) => {
-    const response = await fetch(`${api.url}/api/jobs/${jobId}/events`, init);
+  const open = async (jobId: string, init: RequestInit = {}, query = '') => {
+    const response = await fetch(`${api.url}/api/jobs/${jobId}/events${query}`, init);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'text/event-stream');
     return new SseReader(response);
@@ -58,7 +58,7 @@ describe('GET /api/jobs/{id}/events', () => {
     const byHeader = await open(id, { headers: { 'last-event-id': '3' } });
     await byHeader.done;
     assert.deepEqual(byHeader.events.map((m) => m.id), ['4', '5']);
-    const byQuery = await open(`${id}?lastEventId=4`);
+    const byQuery = await open(id, {}, '?lastEventId=4');
     await byQuery.done;
     assert.deepEqual(byQuery.events.map((m) => m.id), ['5']);
   });

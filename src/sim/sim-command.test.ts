@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { CliError } from '../cli/cli-error.ts';
+import { buildProgram } from '../cli/main.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/tsunagu.mjs', import.meta.url));
 
@@ -45,16 +47,28 @@ test('tsunagu sim prints the URLs and env lines, serves both upstreams and stops
 });
 
 test('a bad flag exits non-zero with one line naming the flag', async () => {
+  const bad = run(['sim', '--latency', '-5']);
+  const [code] = await bad.exited;
+  assert.equal(code, 2);
+  assert.equal(bad.err(), 'tsunagu: --latency must be a number from 0 to 600000, got "-5"\n');
+});
+
+test('every flag is validated before anything starts', async () => {
   for (const [flag, value, pattern] of [
-    ['--latency', '-5', /--latency must be a number from 0 to 600000, got "-5"/],
-    ['--port', '70000', /--port must be an integer from 0 to 65535/],
-    ['--jikan-rate', '3/hour', /--jikan-rate must look like 3\/s,60\/min/],
-    ['--faults', '500=2', /--faults: fault `500=2`: probability must be a number from 0 to 1/],
+    ['--port', '70000', /^--port must be an integer from 0 to 65535, got "70000"$/],
+    ['--jitter', 'abc', /^--jitter must be a number/],
+    ['--anilist-rate', '0', /^--anilist-rate must be an integer from 1/],
+    ['--anilist-header-limit', '1.5', /^--anilist-header-limit must be an integer/],
+    ['--anilist-retry-after', '-1', /^--anilist-retry-after must be an integer from 0 to 3600/],
+    ['--jikan-rate', '3/hour', /^--jikan-rate must look like 3\/s,60\/min/],
+    ['--seed', 'x', /^--seed must be an integer/],
+    ['--host', ' ', /^--host must not be empty$/],
+    ['--faults', '500=2', /^--faults: fault `500=2`: probability must be a number from 0 to 1/],
   ] as const) {
-    const bad = run(['sim', flag, value]);
-    const [code] = await bad.exited;
-    assert.notEqual(code, 0, flag);
-    assert.match(bad.err(), pattern);
-    assert.equal(bad.err().trim().split('\n').length, 1, `one line: ${bad.err()}`);
+    await assert.rejects(buildProgram().parseAsync(['node', 'tsunagu', 'sim', flag, value]), (error: unknown) => {
+      assert.ok(error instanceof CliError, flag);
+      assert.match(error.message, pattern);
+      return true;
+    });
   }
 });

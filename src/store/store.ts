@@ -37,6 +37,7 @@ export interface Store {
   checkInvariants(): Promise<InvariantReport>;
   /** The underlying Kysely, for reads no repository offers yet and for tests; prefer the repositories. */
   readonly db: Kysely<StoreSchema>;
+  /** Closes the connections; later calls wait for the first. A transaction's store does nothing here. */
   close(): Promise<void>;
 }
 
@@ -72,7 +73,8 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
     throw error;
   }
   const ctx: StoreContext = { db, dialect, inTransaction: false, clock: options.clock ?? systemClock, logger: options.logger ?? silentLogger };
-  return buildStore(ctx, () => db.destroy());
+  let closing: Promise<void> | undefined;
+  return buildStore(ctx, () => (closing ??= db.destroy()));
 }
 
 /** Applies every pending migration to the database a URL names and says which ran. */

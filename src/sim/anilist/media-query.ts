@@ -1,8 +1,8 @@
-import type { CatalogMedia } from '../../catalog/catalog.ts';
+import type { Catalog, CatalogMedia } from '../../catalog/catalog.ts';
+import { normaliseTitle } from '../../domain/title.ts';
 import type { DerivedFigures } from '../derived-figures.ts';
 import { shuffleInPlace, type Random } from '../seeded-random.ts';
 import { searchTitles } from '../title-search.ts';
-import type { Catalog } from '../../catalog/catalog.ts';
 
 /** The Media/Page.media arguments the simulator honours; any other argument is accepted and ignored. */
 export interface MediaQueryArgs {
@@ -71,7 +71,8 @@ export function findMedia(catalog: Catalog, figures: DerivedFigures, args: Media
   else if (idMalIn) candidates = pick(idMalIn, catalog.mediaByMalId);
   else candidates = catalog.media.values();
 
-  const matches = args.search != null ? searchTitles(catalog.mediaByTitle, args.search) : null;
+  // A search of nothing ("" or only punctuation) filters nothing, as on AniList.
+  const matches = args.search != null && normaliseTitle(args.search) ? searchTitles(catalog.mediaByTitle, args.search) : null;
   const formats = present(args.format_in);
   const statuses = present(args.status_in);
   const kept: Keyed[] = [];

@@ -1,14 +1,20 @@
 /**
  * How fast a gate goes, as a share of its configured ceiling. Pure state, fed by what
  * responses say: rate headers lower the cap (never raise it past the ceiling), low
- * `remaining` and 429s cut the pace, and quiet windows let it creep back up (AIMD).
+ * `remaining` and 429s cut the pace, and quiet windows let it climb back slowly.
  */
 export class AdaptiveRate {
-  /** The AIMD pace, a share of the ceiling. */
+  /** The pace, a share of the ceiling. */
   private pace = 1;
+  /**
+   * The most a 429 has shown the upstream to take, a share of the ceiling. The pace climbs
+   * back to it quickly, and past it only one step per RELAX_WINDOWS quiet windows, so an
+   * upstream whose headers lie costs one 429 per probe, not one per window.
+   */
+  private learned = 1;
   /** The most the upstream's headers allow, a share of the ceiling. */
   private headerCap = 1;
-  /** When the pace last changed; increases wait a whole window after any change. */
+  /** When the pace last changed, ms since epoch. */
   private changedAt: number;
 
   constructor(
@@ -25,8 +31,9 @@ export class AdaptiveRate {
   }
 
   /**
-   * A response with the upstream's own count, per its longest window. Returns true when
-   * the pace was cut because `remaining` ran low, so the caller also drops its burst.
+   * A response, with the upstream's own count for its longest window when it sends one.
+   * Returns true when the pace was cut because `remaining` ran low, so the caller also
+   * drops its burst.
    */
   onResponse(now: number, limit: number | null, remaining: number | null): boolean {
     if (limit !== null && limit > 0) {
@@ -34,31 +41,37 @@ export class AdaptiveRate {
       if (remaining !== null && remaining <= Math.floor(headroom(limit) / 2)) {
         // The upstream counts more than we send (another client on the address, or
         // queries costing more than one): slow down before it answers 429.
-        if (now - this.changedAt >= this.windowMs / 10) this.cut(now, LOW_REMAINING_FACTOR);
+        if (now - this.changedAt >= this.windowMs / 10) {
+          this.pace = Math.max(MIN_SCALE, this.scale * LOW_REMAINING_FACTOR);
+          this.changedAt = now;
+        }
         return true;
       }
     }
-    if (now - this.changedAt >= this.windowMs && this.pace < 1) {
-      this.pace = Math.min(1, this.pace + INCREASE_STEP);
+    const quiet = now - this.changedAt;
+    if (this.pace < this.learned && quiet >= this.windowMs) {
+      this.pace = Math.min(this.learned, this.pace + STEP);
+      this.changedAt = now;
+    } else if (this.pace >= this.learned && this.learned < 1 && quiet >= RELAX_WINDOWS * this.windowMs) {
+      this.learned = Math.min(1, this.learned + STEP);
+      this.pace = this.learned;
       this.changedAt = now;
     }
     return false;
   }
 
-  /**
-   * A 429 starting a new pause. `sentInWindow` is what we sent in the last window, which
-   * the upstream evidently would not take: pace below it and at most half the old pace,
-   * but keep a quarter, because a 429 after few requests says more about someone else
-   * (another client, or MAL limiting Jikan) than about our pace.
-   */
+  /** A 429 starting a new pause; `sentInWindow` is what we sent in the last window, the refused request included. */
   onRateLimited(now: number, sentInWindow: number): void {
-    const accepted = (Math.max(0, sentInWindow - 1) * (1 - HEADROOM_SHARE)) / this.ceiling;
-    this.pace = Math.max(MIN_SCALE, this.scale * 0.25, Math.min(this.scale * 0.5, accepted));
-    this.changedAt = now;
-  }
-
-  private cut(now: number, factor: number): void {
-    this.pace = Math.max(MIN_SCALE, this.scale * factor);
+    const accepted = Math.max(0, sentInWindow - 1);
+    if (accepted >= Math.min(EVIDENCE, (this.ceiling * this.scale) / 2)) {
+      // Refused after a fair number in one window: that number is the real limit (or our share of it).
+      this.learned = Math.max(MIN_SCALE, (accepted * (1 - HEADROOM_SHARE)) / this.ceiling);
+      this.pace = this.learned;
+    } else {
+      // Refused after few requests: a burst limiter or someone else's traffic, not our
+      // window. Halve for a while; the limit learnt so far stands.
+      this.pace = Math.max(MIN_SCALE, this.scale / 2);
+    }
     this.changedAt = now;
   }
 }
@@ -68,8 +81,12 @@ const MIN_SCALE = 0.05;
 /** Kept unused of what the upstream says it allows: clocks and windows never line up exactly. */
 const HEADROOM_SHARE = 0.05;
 const LOW_REMAINING_FACTOR = 0.75;
-/** Per quiet window; from half pace back to full takes ten windows (AniList: ten minutes). */
-const INCREASE_STEP = 0.05;
+/** Climb per quiet window, a share of the ceiling. */
+const STEP = 0.05;
+/** Requests accepted in a window before a 429 counts as showing the window's real limit. */
+const EVIDENCE = 5;
+/** Quiet windows before probing above a limit a 429 taught (AniList: ten minutes). */
+const RELAX_WINDOWS = 10;
 
 /** Requests per window left unused below an upstream's stated limit (30 -> 2, 90 -> 5). */
 export function headroom(limit: number): number {

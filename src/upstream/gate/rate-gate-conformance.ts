@@ -188,17 +188,33 @@ export function rateGateConformance(name: string, makeGate: MakeGate, cleanup?: 
       await Promise.all([callers(40), clock.advance(1)]);
       (await gate.acquire()).finish({ outcome: 'rate-limited', retryAfterMs: 1_000 });
       const cut = gate.snapshot().ratePerMinute;
-      assert.ok(cut <= 30 && cut < 40, `after a 429 at 41 sent the pace is ${cut}/min`);
+      assert.ok(cut < 40, `after a 429 at 41 sent the pace is ${cut}/min`);
       let previous = cut;
-      for (let minute = 0; minute < 40; minute++) {
+      let minutes = 0;
+      for (; previous < 60 && minutes < 200; minutes++) {
         const pass = gate.acquire();
         await clock.advance(61_000);
         (await pass).finish({ outcome: 'ok' });
         const now = gate.snapshot().ratePerMinute;
-        assert.ok(now >= previous && now - previous <= 60 * 0.1 && now <= 60, `minute ${minute}: ${previous} -> ${now}`);
+        assert.ok(now >= previous && now - previous <= 60 * 0.1 && now <= 60, `minute ${minutes}: ${previous} -> ${now}`);
         previous = now;
       }
       assert.equal(previous, 60, 'back to the ceiling after a quiet while');
+      assert.ok(minutes >= 20, `back at the ceiling after only ${minutes} quiet minutes`);
+      await done();
+    });
+
+    it('after a 429 that came after few requests, halves for a while and recovers sooner', async () => {
+      const { clock, gate, done } = await setup({ windows: [{ limit: 60, windowMs: 60_000 }] });
+      (await gate.acquire()).finish({ outcome: 'rate-limited', retryAfterMs: 1_000 });
+      assert.equal(gate.snapshot().ratePerMinute, 30);
+      let minutes = 0;
+      for (; gate.snapshot().ratePerMinute < 60 && minutes < 200; minutes++) {
+        const pass = gate.acquire();
+        await clock.advance(61_000);
+        (await pass).finish({ outcome: 'ok' });
+      }
+      assert.ok(minutes <= 10, `took ${minutes} quiet minutes`);
       await done();
     });
 

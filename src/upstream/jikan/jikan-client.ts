@@ -1,32 +1,18 @@
 import type { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../log.ts';
-import type { MalInfo } from '../../domain/anime.ts';
-import { relationTypeFromMalLabel, type RelationType } from '../../domain/relation-type.ts';
 import type { Priority } from '../gate/rate-gate.ts';
 import type { HttpResult, UpstreamHttp } from '../http/upstream-http.ts';
 import { UpstreamError } from '../upstream-error.ts';
+import { toJikanFull, type JikanFull } from './jikan-mapping.ts';
 import { jikanFullSchema, jikanSearchSchema } from './jikan-schema.ts';
+
+export type { JikanFull, MalRelation } from './jikan-mapping.ts';
 
 export interface JikanCallOptions {
   signal?: AbortSignal;
   /** Default 'background': enrichment runs behind discovery. */
   priority?: Priority;
-}
-
-export interface MalRelation {
-  fromMal: number;
-  toMal: number;
-  type: RelationType;
-  /** MyAnimeList's label as sent ("Side Story", "Full story"). */
-  label: string;
-}
-
-export interface JikanFull {
-  malId: number;
-  info: MalInfo;
-  /** Anime-to-anime relations only (manga entries are the source side of adaptations). */
-  relations: MalRelation[];
 }
 
 export interface JikanSearchHit {
@@ -68,26 +54,7 @@ export class JikanClient {
       }
       throw error;
     }
-    const { data } = this.parse(jikanFullSchema, answer, `MAL id ${malId}`);
-    const relations: MalRelation[] = [];
-    for (const group of data.relations ?? []) {
-      const type = relationTypeFromMalLabel(group.relation);
-      for (const entry of group.entry) {
-        if (entry.type.toLowerCase() === 'anime') relations.push({ fromMal: data.mal_id, toMal: entry.mal_id, type, label: group.relation });
-      }
-    }
-    return {
-      malId: data.mal_id,
-      info: {
-        score: data.score ?? null,
-        rank: data.rank ?? null,
-        members: data.members ?? null,
-        rating: data.rating ?? null,
-        status: 'ok',
-        fetchedAt: this.options.clock.now(),
-      },
-      relations,
-    };
+    return toJikanFull(this.parse(jikanFullSchema, answer, `MAL id ${malId}`).data, this.options.clock.now());
   }
 
   /** MAL's search, best first; `limit` 1-25 (Jikan's maximum), default 10. */

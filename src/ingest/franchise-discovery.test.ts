@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { RunningSimulator } from '../sim/simulator.ts';
+import {
+  batchBound,
+  catalogFranchise,
+  followJob,
+  postgresDatabase,
+  postgresSkip,
+  sqliteDatabase,
+  startFastSimulator,
+  testRuntime,
+  type TestDatabase,
+} from './ingest-test-harness.ts';
+
+/** The reference franchises of the data README: id and title. */
+const FRANCHISES = [
+  { root: 16498, name: 'Attack on Titan' },
+  { root: 5081, name: 'Monogatari' },
+  { root: 356, name: 'Fate/stay night' },
+  { root: 80, name: 'Mobile Suit Gundam' },
+] as const;
+
+function scenarios(dialect: string, makeDatabase: () => Promise<TestDatabase>, skip: () => Promise<string | false>) {
+  describe(`discovery on ${dialect}`, () => {
+    let sim: RunningSimulator;
+    let skipReason: string | false = false;
+    before(async () => {
+      skipReason = await skip();
+      if (!skipReason) sim = await startFastSimulator();
+    });
+    after(async () => {
+      await sim?.close();
+    });
+
+    for (const { root, name } of FRANCHISES) {
+      test(`${name} (${root}): the exact member set the catalog gives under the policy, in about one request per level`, async (t) => {
+        if (skipReason) return t.skip(skipReason);
+        const expected = await catalogFranchise(root);
+        const db = await makeDatabase();
+        const runtime = await testRuntime(sim, db.url, { env: { TSUNAGU_ENRICH: 'false' } });
+        try {
+          sim.reset();
+          const { job } = await runtime.ingest.requestIngest({ query: String(root) });
+          const events = await followJob(runtime, job.id);
+          const final = events.at(-1)!;
+          assert.equal(final.type === 'state' && final.status, 'succeeded');
+
+          const view = await runtime.ingest.franchiseOf(root);
+          assert.ok(view);
+          const ids = (list: Iterable<number>) => [...list].sort((a, b) => a - b);
+          assert.deepEqual(ids(view.members.map((m) => m.id)), ids(expected.members.keys()), 'members');
+          for (const member of view.members) assert.equal(member.depth, expected.members.get(member.id), `depth of ${member.id}`);
+          assert.equal(view.franchise.truncated, false);
+          assert.equal(view.franchise.size, expected.members.size);
+          assert.equal(view.watchOrder.release.length, expected.members.size);
+          assert.equal(view.watchOrder.story.length, expected.members.size);
+
+          // The root's own request resolves the query; every other one is discovery.
+          const discoveryRequests = sim.stats().anilist.requests - 1;
+          const bound = batchBound(expected.members, new Set([root]));
+          assert.ok(discoveryRequests <= bound, `${discoveryRequests} discovery requests for ${expected.members.size} entries, bound ${bound}`);
+          assert.ok(events.some((e) => e.type === 'entries'), 'entries events as batches are stored');
+
+          const report = await runtime.store.checkInvariants();
+          assert.deepEqual(report.problems, []);
+
+          // Everything is fresh now: a second ingest walks the store and asks AniList nothing.
+          sim.reset();
+          const again = await runtime.ingest.requestIngest({ query: String(root) });
+          assert.equal(again.created, true);
+          const second = await followJob(runtime, again.job.id);
+          assert.equal(second.at(-1)!.type === 'state' && (second.at(-1) as { status: string }).status, 'succeeded');
+          assert.equal(sim.stats().anilist.requests, 0);
+        } finally {
+          await runtime.close();
+          await db.close();
+        }
+      });
+    }
+  });
+}
+
+scenarios('SQLite', sqliteDatabase, async () => false);
+scenarios('PostgreSQL', postgresDatabase, postgresSkip);

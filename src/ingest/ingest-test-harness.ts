@@ -1,0 +1,200 @@
+/*
+ * Shared by the ingest tests (not a test file itself): a simulator on loopback with
+ * scaled-up limits, a real store (SQLite in a temp dir, or a fresh PostgreSQL schema),
+ * and a runtime wired like the real one but with gates and waits sized for seconds-long
+ * tests. Real parts throughout; nothing is stubbed.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
+import { relationsFromCatalog } from '../catalog/catalog-to-domain.ts';
+import { systemClock } from '../clock.ts';
+import { loadConfig, type Config } from '../config/config.ts';
+import { defaultPolicy, type FranchisePolicy } from '../domain/franchise-policy.ts';
+import { walkFranchise, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
+import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
+import { createStore, type Store } from '../store/store.ts';
+import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
+import type { ProgressEvent } from './progress-event.ts';
+import { FINAL_STATUSES } from './progress-event.ts';
+
+/** Loopback limits high enough that no test waits on a rate window. */
+export const FAST_SIM = { latencyMs: 5, jitterMs: 5, anilistRatePerMinute: 100_000, jikanPerSecond: 1_000, jikanPerMinute: 100_000 } as const;
+
+export function startFastSimulator(extra: Parameters<typeof startSimulator>[0] = {}): Promise<RunningSimulator> {
+  return startSimulator({ ...FAST_SIM, ...extra });
+}
+
+/** Gates above the fast simulator's needs: what a real run does at 30/min, done in ms. */
+export function fastGates() {
+  const backoff = { initialMs: 50, maxMs: 500 };
+  return {
+    anilist: new MemoryRateGate({ windows: [{ limit: 50_000, windowMs: 60_000 }], maxInFlight: 8, rateLimitBackoff: backoff, guardMs: 0 }, systemClock),
+    jikan: new MemoryRateGate({ windows: [{ limit: 500, windowMs: 1_000 }], maxInFlight: 8, rateLimitBackoff: backoff, guardMs: 0 }, systemClock),
+  };
+}
+
+/** The environment a test runtime (or a `discover` child process) reads. */
+export function testEnv(sim: RunningSimulator, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ANILIST_URL: sim.anilistUrl,
+    JIKAN_URL: sim.jikanUrl,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    UPSTREAM_TIMEOUT_MS: '2000',
+    UPSTREAM_BACKOFF_MS: '20',
+    JOB_LEASE_MS: '1000',
+    JOB_POLL_MS: '50',
+    ...extra,
+  };
+}
+
+export interface TestDatabase {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function sqliteDatabase(): Promise<TestDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'tsunagu-ingest-'));
+  return { url: `sqlite:${join(dir, 'tsunagu.sqlite')}`, close: () => rm(dir, { recursive: true, force: true }) };
+}
+
+const PG_BASE = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** True when PostgreSQL answers on 127.0.0.1:5432. */
+export function postgresAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: 5432 });
+    socket.setTimeout(500);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A skip reason when PostgreSQL is not there; under CI=true its absence is a failure,
+ * not a skip.
+ */
+export async function postgresSkip(): Promise<string | false> {
+  if (await postgresAnswers()) return false;
+  if (process.env.CI === 'true') throw new Error('PostgreSQL does not answer on 127.0.0.1:5432, and CI=true requires it');
+  return 'PostgreSQL does not answer on 127.0.0.1:5432';
+}
+
+/** A fresh schema in database `test`, dropped on close. */
+export async function postgresDatabase(): Promise<TestDatabase> {
+  const schema = `tsunagu_ingest_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: PG_BASE });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  return {
+    url: `${PG_BASE}?schema=${schema}`,
+    async close() {
+      const client = new pg.Client({ connectionString: PG_BASE });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestRuntime extends Runtime {
+  sim: RunningSimulator;
+}
+
+/** A runtime against the simulator with test-sized gates and waits; its own store is migrated on open. */
+export async function testRuntime(
+  sim: RunningSimulator,
+  databaseUrl: string,
+  options: { env?: Record<string, string>; logger?: Logger; runtime?: RuntimeOptions } = {},
+): Promise<TestRuntime> {
+  const config: Config = loadConfig(testEnv(sim, databaseUrl, options.env));
+  const logger = options.logger ?? silentLogger;
+  const store: Store = await createStore(config.databaseUrl, { logger, migrate: true });
+  const runtime = await createRuntime(config, logger, {
+    store,
+    gates: fastGates(),
+    retryDelayMs: { discovery: 50, enrichment: 50 },
+    ...options.runtime,
+  });
+  return {
+    ...runtime,
+    sim,
+    async close() {
+      await runtime.close();
+      await store.close();
+    },
+  };
+}
+
+/** Every event of a job until its final state. */
+export async function followJob(runtime: Pick<Runtime, 'bus'>, jobId: string, timeoutMs = 30_000): Promise<ProgressEvent[]> {
+  const events: ProgressEvent[] = [];
+  let unsubscribe = () => {};
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`job ${jobId} did not finish in ${timeoutMs} ms`)), timeoutMs);
+    void runtime.bus
+      .subscribe(jobId, 0, (event) => {
+        events.push(event);
+        if (event.type === 'state' && FINAL_STATUSES.has(event.status)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      })
+      .then((stop) => (unsubscribe = stop), reject);
+  });
+  unsubscribe();
+  return events;
+}
+
+/** The franchise the catalog says `rootId` has under `policy`: the expected answer, computed independently of the store. */
+export async function catalogFranchise(rootId: number, policy: FranchisePolicy = defaultPolicy): Promise<FranchiseWalkResult & { catalog: Catalog }> {
+  const catalog = await loadCatalog();
+  const result = walkFranchise(
+    rootId,
+    (id) => {
+      const entry = catalog.media.get(id);
+      return entry ? relationsFromCatalog(entry) : undefined;
+    },
+    policy,
+  );
+  return { ...result, catalog };
+}
+
+/** Lower bound of discovery requests: one per 50 entries of each BFS level, levels in sequence. */
+export function batchBound(members: Map<number, number>, alreadyStored: ReadonlySet<number> = new Set()): number {
+  const perLevel = new Map<number, number>();
+  for (const [id, depth] of members) if (!alreadyStored.has(id)) perLevel.set(depth, (perLevel.get(depth) ?? 0) + 1);
+  let bound = 0;
+  for (const n of perLevel.values()) bound += Math.ceil(n / 50);
+  return bound;
+}
+
+/** Table contents that must match between two stores holding the same data (fetch times left out). */
+export async function normalisedDump(store: Store): Promise<{ anime: unknown[]; relations: unknown[]; pending: unknown[] }> {
+  const anime = await store.db
+    .selectFrom('anime')
+    .selectAll()
+    .orderBy('id')
+    .execute();
+  const relations = await store.db.selectFrom('relation').selectAll().orderBy('from_id').orderBy('to_id').orderBy('type').execute();
+  const pending = await store.db.selectFrom('pending_relation').selectAll().orderBy('from_id').orderBy('to_id').orderBy('type').execute();
+  return {
+    anime: anime.map(({ fetched_at: _f, mal_fetched_at: _m, ...rest }) => rest),
+    relations,
+    pending,
+  };
+}

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createStore, migrateDatabase } from '../store.ts';
+import { StoreError } from '../store-error.ts';
+import { anime } from './fixtures.ts';
+import type { SuiteContext } from './store-conformance.ts';
+
+export function migrationCases(ctx: SuiteContext): void {
+  test('migrate: an empty database gets the schema; running it again applies nothing', async () => {
+    const url = await ctx.freshUrl();
+    assert.deepEqual(await migrateDatabase(url), { applied: ['0001_initial'] });
+    assert.deepEqual(await migrateDatabase(url), { applied: [] });
+    const { store } = await ctx.open({ url, migrate: false });
+    await store.anime.upsertMany([anime(1)]);
+    assert.equal(await store.anime.count(), 1);
+  });
+
+  test('migrate: a store told not to migrate refuses an empty database with a StoreError naming the fix', async () => {
+    const url = await ctx.freshUrl();
+    await assert.rejects(createStore(url, { migrate: false }), (error: unknown) => {
+      assert.ok(error instanceof StoreError);
+      assert.equal(error.code, 'schema-outdated');
+      assert.match(error.message, /0001_initial.*tsunagu migrate/);
+      return true;
+    });
+  });
+
+  test('migrate: SQLite migrates on open by default, PostgreSQL waits for `tsunagu migrate`', async () => {
+    const url = await ctx.freshUrl();
+    const { store } = await ctx.open({ url, migrate: true });
+    const sqlite = store.dialect === 'sqlite';
+    await store.close();
+    const url2 = await ctx.freshUrl();
+    if (sqlite) {
+      const opened = await createStore(url2);
+      assert.equal(await opened.anime.count(), 0);
+      await opened.close();
+    } else {
+      await assert.rejects(createStore(url2), StoreError);
+    }
+  });
+}
