@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { CliError } from './cli-error.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
+import { registerDemoCommand } from './commands/demo-command.ts';
+import { registerDiscoverCommand } from './commands/discover-command.ts';
 import { registerSimCommand } from './commands/sim-command.ts';
 
 export function buildProgram(): Command {
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConfigCommand(program);
+  registerDemoCommand(program);
+  registerDiscoverCommand(program);
   registerSimCommand(program);
   return program;
 }

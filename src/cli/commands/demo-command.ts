@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../../config/config.ts';
+import { displayTitle } from '../../domain/anime.ts';
+import { createApp } from '../../http/app.ts';
+import type { RemoteSearch } from '../../http/app-deps.ts';
+import { createMetrics } from '../../http/metrics.ts';
+import { startServer, type RunningServer } from '../../http/server.ts';
+import { httpStore } from '../../http/store-adapter.ts';
+import { ensureWebBuilt } from '../../http/web-assets.ts';
+import { createLogger, silentLogger, type Logger } from '../../log.ts';
+import { createRuntime, type Runtime } from '../../runtime.ts';
+import { FaultSpecError } from '../../sim/fault-spec.ts';
+import { SimulatorOptionError, startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
+import type { AniListClient } from '../../upstream/anilist/anilist-client.ts';
+import { CliError } from '../cli-error.ts';
+
+export interface DemoOptions {
+  /** Where the page and API listen. Default: the config's HOST and PORT. */
+  host?: string;
+  port?: number;
+  /** The simulator's latency and its +- jitter, ms. Default 300 and 100: round trips like the real services'. */
+  latencyMs?: number;
+  jitterMs?: number;
+  /** Simulator fault spec (`tsunagu sim --help`). Default none. */
+  faults?: string;
+  /** Simulator seed. Default 1. */
+  seed?: number;
+  /** Environment the config is read from. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Options set over the environment's, e.g. faster gates in tests. The upstream URLs and database are always the demo's. */
+  config?: Partial<Record<keyof Config, string | number | boolean>>;
+  logger?: Logger;
+}
+
+export interface RunningDemo {
+  /** The web page, e.g. http://127.0.0.1:3000 */
+  url: string;
+  simulator: RunningSimulator;
+  runtime: Runtime;
+  /** Stops the server, the ingest runtime and the simulator, then deletes the demo database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Tsunagu offline in one call: the simulator standing in for AniList and Jikan, a fresh
+ * SQLite database in a temporary folder, the ingest runtime and the server with the page.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const logger = options.logger ?? silentLogger;
+  // Before anything listens: on a fresh clone the page is built here, which takes seconds.
+  const webRoot = await ensureWebBuilt(logger);
+  const simulator = await startSimulator({
+    latencyMs: options.latencyMs ?? 300,
+    jitterMs: options.jitterMs ?? 100,
+    faults: options.faults ?? '',
+    seed: options.seed ?? 1,
+    logger: logger.child({ name: 'sim' }),
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-demo-'));
+  const undo: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true }), () => simulator.close()];
+  const cleanUp = async () => {
+    for (const step of undo.reverse()) await step();
+  };
+  try {
+    const config = loadConfig(options.env ?? process.env, {
+      ...options.config,
+      ...(options.host !== undefined && { host: options.host }),
+      ...(options.port !== undefined && { port: options.port }),
+      databaseUrl: `sqlite:${join(dataDir, 'demo.sqlite')}`,
+      anilistUrl: simulator.anilistUrl,
+      jikanUrl: simulator.jikanUrl,
+    });
+    const metrics = createMetrics();
+    const runtime = await createRuntime(config, logger, { observer: metrics.upstream });
+    undo.push(() => runtime.close());
+    const shutdown = new AbortController();
+    const app = createApp({
+      config,
+      logger,
+      store: httpStore(runtime.store),
+      ingest: runtime.ingest,
+      bus: runtime.bus,
+      searchRemote: remoteSearch(runtime.upstreams.anilist),
+      metrics,
+      shutdown: shutdown.signal,
+      webRoot,
+    });
+    const server: RunningServer = await startServer(app, { host: config.host, port: config.port });
+    undo.push(async () => {
+      shutdown.abort();
+      await server.close();
+    });
+    let closing: Promise<void> | null = null;
+    return { url: server.url, simulator, runtime, close: () => (closing ??= cleanUp()) };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** AniList's title search as the API's `remote=true` search wants it. */
+function remoteSearch(anilist: AniListClient): RemoteSearch {
+  return async (query, signal) =>
+    (await anilist.search(query, { signal })).map(({ anime }) => ({
+      id: anime.id,
+      idMal: anime.idMal,
+      title: displayTitle(anime.title, anime.id),
+      format: anime.format,
+      seasonYear: anime.seasonYear ?? anime.startDate.year,
+      coverImage: anime.coverImage,
+    }));
+}
+
+interface DemoFlags {
+  port?: string;
+  host?: string;
+  latency: string;
+  jitter: string;
+  faults: string;
+  seed: string;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run Tsunagu offline: the simulator in place of AniList and Jikan, a fresh database, the API and the web page')
+    .option('--port <port>', 'port of the web page and API (default: PORT, 3000)')
+    .option('--host <host>', 'address to bind (default: HOST, 127.0.0.1)')
+    .option('--latency <ms>', "the simulated services' latency, ms", '300')
+    .option('--jitter <ms>', 'uniform +- jitter around the latency, ms', '100')
+    .option('--faults <spec>', 'simulator fault injection (see `tsunagu sim --help`), e.g. 500=0.05,script=1', '')
+    .option('--seed <n>', 'simulator seed', '1')
+    .action(async (flags: DemoFlags) => {
+      const logger = createLogger(loadConfig().logLevel, { name: 'demo' });
+      let demo: RunningDemo;
+      try {
+        demo = await startDemo({
+          host: flags.host,
+          port: flags.port === undefined ? undefined : Number(flags.port),
+          latencyMs: Number(flags.latency),
+          jitterMs: Number(flags.jitter),
+          faults: flags.faults,
+          seed: Number(flags.seed),
+          logger,
+        });
+      } catch (error) {
+        throw asCliError(error, flags);
+      }
+      process.stdout.write(
+        `Tsunagu demo, offline: a simulator answers for AniList and Jikan (latency ${flags.latency} +- ${flags.jitter} ms).\n` +
+          `  web page   ${demo.url}/\n` +
+          `  API docs   ${demo.url}/api/docs\n` +
+          `  simulator  ${demo.simulator.url}/__sim/stats\n` +
+          `Search "Attack on Titan" with "search AniList too" ticked, open it and watch it arrive. Ctrl-C stops.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.stdout.write('stopping…\n');
+      await demo.close();
+    });
+}
+
+/** Bad flags and busy ports as one line naming the flag; anything else as it is. */
+function asCliError(error: unknown, flags: DemoFlags): unknown {
+  if (error instanceof SimulatorOptionError) return new CliError(`--latency/--jitter/--seed: ${error.message}`);
+  if (error instanceof FaultSpecError) return new CliError(`--faults: ${error.message}`);
+  if (error instanceof ConfigError) return new CliError(`--port/--host: ${error.problems.join('; ')}`);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new CliError(`cannot listen on ${flags.host ?? '127.0.0.1'}:${flags.port ?? 3000} (${code}); choose another --port`);
+  }
+  return error;
+}
