@@ -8,6 +8,7 @@ import type { JobQueue } from './jobs/job-queue.ts';
 import { MemoryProgressBus } from './jobs/memory-progress-bus.ts';
 import type { Logger } from './log.ts';
 import { createStore, type Store } from './store/store.ts';
+import { storeOptionsFromConfig } from './store/store-options.ts';
 import type { Fetch } from './upstream/http/fetch.ts';
 import type { UpstreamObserver } from './upstream/upstream-observer.ts';
 import { createUpstreams, type UpstreamDeps, type Upstreams } from './upstream/upstreams.ts';
@@ -46,7 +47,7 @@ export interface Runtime {
 /** The composition root: the one place that wires store, upstreams, bus, queue and the ingest engine. */
 export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await createStore(config.databaseUrl, { logger, clock }));
+  const store = options.store ?? (await createStore(config.databaseUrl, { logger, clock, ...storeOptionsFromConfig(config) }));
   const upstreams = createUpstreams(config, { logger, clock, fetch: options.fetch, observer: options.observer, gates: options.gates });
   const bus = options.bus ?? new MemoryProgressBus({ clock });
   const queue =

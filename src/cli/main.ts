@@ -4,6 +4,7 @@ import { CliError } from './cli-error.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerDiscoverCommand } from './commands/discover-command.ts';
+import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerSimCommand } from './commands/sim-command.ts';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerConfigCommand(program);
   registerDemoCommand(program);
   registerDiscoverCommand(program);
+  registerMigrateCommand(program);
   registerSimCommand(program);
   return program;
 }

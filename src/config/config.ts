@@ -217,6 +217,20 @@ export const options = {
     unit: 'ms, 10-600000',
     schema: int(10, 600_000),
   },
+  databasePoolSize: {
+    env: 'DATABASE_POOL_SIZE',
+    description: 'PostgreSQL connections one process may open.',
+    default: '10',
+    unit: 'connections, 1-100',
+    schema: int(1, 100),
+  },
+  sqliteBusyTimeoutMs: {
+    env: 'SQLITE_BUSY_TIMEOUT_MS',
+    description: 'How long a SQLite write waits for another process holding the write lock before failing with SQLITE_BUSY.',
+    default: '10000',
+    unit: 'ms, 0-600000',
+    schema: int(0, 600_000),
+  },
 } satisfies Record<string, OptionSpec>;
 
 type Options = typeof options;

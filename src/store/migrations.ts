@@ -109,8 +109,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-function migrator(db: Kysely<any>, dialect: Dialect): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+async function migrator(db: Kysely<any>, dialect: Dialect): Promise<Migrator> {
+  // Kysely looks for its bookkeeping tables in every schema it can see unless told which
+  // one: with several Tsunagu schemas in one PostgreSQL database (installations, test
+  // runs) it would find another schema's and skip creating its own.
+  const schema =
+    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  return new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) }, migrationTableSchema: schema });
 }
 
 export interface MigrationReport {
@@ -118,9 +123,13 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
-export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<MigrationReport> {
-  const { error, results } = await migrator(db, dialect).migrateToLatest();
+/**
+ * Brings the schema up to date; safe to run from several processes at once (Kysely takes a
+ * lock). `schema` (PostgreSQL's `?schema=` in the URL) is created first if missing.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<MigrationReport> {
+  if (dialect === 'postgres' && schema) await db.schema.createSchema(schema).ifNotExists().execute();
+  const { error, results } = await (await migrator(db, dialect)).migrateToLatest();
   if (error) {
     const failed = results?.find((r: MigrationResult) => r.status === 'Error');
     const why = error instanceof Error ? error.message : String(error);
@@ -131,6 +140,6 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promis
 
 /** Migrations defined in code but not yet applied to this database. */
 export async function pendingMigrations(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const all = await migrator(db, dialect).getMigrations();
+  const all = await (await migrator(db, dialect)).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -58,10 +58,10 @@ export interface StoreOptions {
 
 /** Opens the database a URL names (see parseDatabaseUrl), brings or checks its schema, and returns the store. */
 export async function createStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
-  const { db, dialect } = openDatabase(databaseUrl, options);
+  const { db, dialect, schema } = openDatabase(databaseUrl, options);
   try {
     if (options.migrate ?? dialect === 'sqlite') {
-      await migrateToLatest(db, dialect);
+      await migrateToLatest(db, dialect, schema);
     } else {
       const pending = await pendingMigrations(db, dialect);
       if (pending.length > 0) {
@@ -79,15 +79,15 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
 
 /** Applies every pending migration to the database a URL names and says which ran. */
 export async function migrateDatabase(databaseUrl: string, options: Pick<StoreOptions, 'busyTimeoutMs' | 'poolSize'> = {}): Promise<MigrationReport> {
-  const { db, dialect } = openDatabase(databaseUrl, options);
+  const { db, dialect, schema } = openDatabase(databaseUrl, options);
   try {
-    return await migrateToLatest(db, dialect);
+    return await migrateToLatest(db, dialect, schema);
   } finally {
     await db.destroy();
   }
 }
 
-function openDatabase(databaseUrl: string, options: StoreOptions): { db: Kysely<StoreSchema>; dialect: Dialect } {
+function openDatabase(databaseUrl: string, options: StoreOptions): { db: Kysely<StoreSchema>; dialect: Dialect; schema?: string } {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === 'sqlite') {
     return { db: new Kysely<StoreSchema>({ dialect: sqliteDialect(target.path, { busyTimeoutMs: options.busyTimeoutMs ?? 10_000 }) }), dialect: 'sqlite' };
@@ -97,7 +97,7 @@ function openDatabase(databaseUrl: string, options: StoreOptions): { db: Kysely<
     schema: target.schema,
     onIdleError: (error) => (options.logger ?? silentLogger).error({ err: error }, 'idle PostgreSQL connection failed'),
   });
-  return { db: new Kysely<StoreSchema>({ dialect }), dialect: 'postgres' };
+  return { db: new Kysely<StoreSchema>({ dialect }), dialect: 'postgres', schema: target.schema };
 }
 
 function buildStore(ctx: StoreContext, close: () => Promise<void>): Store {

@@ -48,7 +48,7 @@ export class UpstreamError extends Error {
   }
 }
 
-export function excerpt(body: string): string {
+function excerpt(body: string): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}...` : flat;
 }

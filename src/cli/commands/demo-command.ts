@@ -11,7 +11,7 @@ import { startServer, type RunningServer } from '../../http/server.ts';
 import { httpStore } from '../../http/store-adapter.ts';
 import { ensureWebBuilt } from '../../http/web-assets.ts';
 import { createLogger, silentLogger, type Logger } from '../../log.ts';
-import { createRuntime, type Runtime } from '../../runtime.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime.ts';
 import { FaultSpecError } from '../../sim/fault-spec.ts';
 import { SimulatorOptionError, startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
 import type { AniListClient } from '../../upstream/anilist/anilist-client.ts';
@@ -33,6 +33,8 @@ export interface DemoOptions {
   /** Options set over the environment's, e.g. faster gates in tests. The upstream URLs and database are always the demo's. */
   config?: Partial<Record<keyof Config, string | number | boolean>>;
   logger?: Logger;
+  /** Passed to createRuntime, e.g. shorter retry rounds in tests. */
+  runtime?: Pick<RuntimeOptions, 'retryDelayMs'>;
 }
 
 export interface RunningDemo {
@@ -74,7 +76,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       jikanUrl: simulator.jikanUrl,
     });
     const metrics = createMetrics();
-    const runtime = await createRuntime(config, logger, { observer: metrics.upstream });
+    const runtime = await createRuntime(config, logger, { ...options.runtime, observer: metrics.upstream });
     undo.push(() => runtime.close());
     const shutdown = new AbortController();
     const app = createApp({

@@ -60,6 +60,15 @@ export class AdaptiveRate {
     return false;
   }
 
+  /** The pace as plain data, so a gate shared by processes (Redis) can keep it between calls. */
+  state(): AdaptiveRateState {
+    return { pace: this.pace, learned: this.learned, headerCap: this.headerCap, changedAt: this.changedAt };
+  }
+
+  restore(state: AdaptiveRateState): void {
+    ({ pace: this.pace, learned: this.learned, headerCap: this.headerCap, changedAt: this.changedAt } = state);
+  }
+
   /** A 429 starting a new pause; `sentInWindow` is what we sent in the last window, the refused request included. */
   onRateLimited(now: number, sentInWindow: number): void {
     const accepted = Math.max(0, sentInWindow - 1);
@@ -74,6 +83,13 @@ export class AdaptiveRate {
     }
     this.changedAt = now;
   }
+}
+
+export interface AdaptiveRateState {
+  pace: number;
+  learned: number;
+  headerCap: number;
+  changedAt: number;
 }
 
 /** Below this share of the ceiling the gate never goes, so a run of 429s cannot stall it for good. */

@@ -1,5 +1,12 @@
 import type { RateWindowSpec } from './rate-gate.ts';
 
+/** A window's moving parts as plain data, so a gate shared by processes (Redis) can keep them between calls. */
+export interface RateWindowState {
+  /** null: no request yet (the TAT is minus infinity, which JSON cannot hold). */
+  tat: number | null;
+  sent: number[];
+}
+
 /**
  * One window of a gate, held two ways at once: a token bucket (GCRA form) spreads
  * requests after the burst, and a log of send times makes "at most N in any window" exact,
@@ -37,7 +44,7 @@ export class RateWindow {
     const paced = this.tat - this.tolerance(scale);
     const cap = this.capacity(scale);
     const full = this.sent.length >= cap ? this.sent[this.sent.length - cap] + this.spec.windowMs + this.guardMs : Number.NEGATIVE_INFINITY;
-    return Math.max(paced, full);
+    return paced;
   }
 
   record(now: number, scale: number): void {
@@ -54,6 +61,15 @@ export class RateWindow {
   sentInWindow(now: number): number {
     this.prune(now);
     return this.sent.filter((t) => t > now - this.spec.windowMs).length;
+  }
+
+  state(): RateWindowState {
+    return { tat: Number.isFinite(this.tat) ? this.tat : null, sent: [...this.sent] };
+  }
+
+  restore(state: RateWindowState): void {
+    this.tat = state.tat ?? Number.NEGATIVE_INFINITY;
+    this.sent.splice(0, this.sent.length, ...state.sent);
   }
 
   private prune(now: number): void {

@@ -17,13 +17,16 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
   return error;
 }
 
+const roomy = { jikanPerSecond: 1000, jikanPerMinute: 100_000 };
+
 describe('JikanClient against the simulator', () => {
   let catalog: Catalog;
   let sim: RunningSimulator;
 
   before(async () => {
     catalog = await loadCatalog();
-    sim = await startSimulator({ catalog });
+    // Limits out of the way: these tests are about answers, upstream-politeness.test.ts about pacing.
+    sim = await startSimulator({ catalog, ...roomy });
   });
   after(() => sim.close());
 
@@ -56,7 +59,7 @@ describe('JikanClient against the simulator', () => {
   });
 
   it('normalises relation labels in any casing and keeps labels it has no mapping for', async () => {
-    const quirky = await startSimulator({ catalog, faults: 'casing=0.5,label=0.5', seed: 3 });
+    const quirky = await startSimulator({ catalog, ...roomy, faults: 'casing=0.5,label=0.5', seed: 3 });
     after(() => quirky.close());
     const { jikan } = simUpstreams(quirky);
     const all = (await Promise.all([...catalog.mal.keys()].slice(0, 150).map((id) => jikan.fetchFull(id)))).flatMap((f) => f!.relations);

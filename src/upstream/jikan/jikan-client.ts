@@ -57,11 +57,11 @@ export class JikanClient {
     return toJikanFull(this.parse(jikanFullSchema, answer, `MAL id ${malId}`).data, this.options.clock.now());
   }
 
-  /** MAL's search, best first; `limit` 1-25 (Jikan's maximum), default 10. */
+  /** MAL's search, best first; `limit` 1-25 (Jikan's maximum), default 10. A person is waiting: interactive by default. */
   async search(query: string, options: JikanCallOptions & { limit?: number } = {}): Promise<JikanSearchHit[]> {
     const limit = Math.min(25, Math.max(1, Math.trunc(options.limit ?? 10)));
     const q = encodeURIComponent(query.trim().slice(0, 255));
-    const answer = await this.get(`/anime?q=${q}&limit=${limit}`, { priority: 'interactive', ...options });
+    const answer = await this.get(`/anime?q=${q}&limit=${limit}`, { signal: options.signal, priority: options.priority ?? 'interactive' });
     return this.parse(jikanSearchSchema, answer, `search "${query}"`).data.map((hit) => ({
       malId: hit.mal_id,
       title: hit.title ?? null,

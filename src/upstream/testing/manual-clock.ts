@@ -15,6 +15,8 @@ export class ManualClock implements Clock {
   private time: number;
   private seq = 0;
   private sleepers: Sleeper[] = [];
+  /** Work outside this process that time waits for, like a request on the wire (see waitFor). */
+  private readonly quiescers: (() => Promise<boolean>)[] = [];
 
   constructor(start = 1_700_000_000_000) {
     this.time = start;
@@ -41,6 +43,24 @@ export class ManualClock implements Clock {
     });
   }
 
+  /**
+   * Makes every step of `advance` also wait for `quiesce`, which resolves true when it had
+   * something to wait for. A gate that keeps its state in Redis does a round trip between a
+   * wake-up and its next sleep; that is I/O, which letting promise callbacks run does not cover.
+   */
+  waitFor(quiesce: () => Promise<boolean>): void {
+    this.quiescers.push(quiesce);
+  }
+
+  private async settleAll(): Promise<void> {
+    for (;;) {
+      await settle();
+      let waited = false;
+      for (const quiesce of this.quiescers) if (await quiesce()) waited = true;
+      if (!waited) return;
+    }
+  }
+
   /** Sleepers still waiting (for assertions that nothing is left scheduled). */
   get pending(): number {
     return this.sleepers.length;
@@ -48,7 +68,7 @@ export class ManualClock implements Clock {
 
   /** Jumps to the earliest sleeper and wakes it (and any due with it); false when nobody sleeps. */
   async advanceToNext(): Promise<boolean> {
-    await settle();
+    await this.settleAll();
     if (this.sleepers.length === 0) return false;
     const next = Math.min(...this.sleepers.map((s) => s.at));
     await this.advance(Math.max(0, next - this.time));
@@ -58,7 +78,7 @@ export class ManualClock implements Clock {
   /** Moves time forward by `ms`, waking sleepers in order. */
   async advance(ms: number): Promise<void> {
     const end = this.time + ms;
-    await settle();
+    await this.settleAll();
     for (;;) {
       const next = this.sleepers.reduce<Sleeper | undefined>(
         (a, s) => (!a || s.at < a.at || (s.at === a.at && s.seq < a.seq) ? s : a),
@@ -68,10 +88,10 @@ export class ManualClock implements Clock {
       this.sleepers = this.sleepers.filter((s) => s !== next);
       this.time = Math.max(this.time, next.at);
       next.resolve();
-      await settle();
+      await this.settleAll();
     }
     this.time = end;
-    await settle();
+    await this.settleAll();
   }
 }
 

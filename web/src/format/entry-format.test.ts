@@ -44,10 +44,12 @@ test('episodes: singular, unknown, and hidden for a one-part movie', () => {
 test('scores say why they are missing', () => {
   assert.equal(anilistScoreLabel(84.6), '85%');
   assert.equal(anilistScoreLabel(null), '–');
-  assert.equal(malScoreLabel(8.5, 'ok'), '8.50');
-  assert.equal(malScoreLabel(null, 'missing'), 'not on MAL');
-  assert.equal(malScoreLabel(null, 'failed'), 'fetch failed');
-  assert.equal(malScoreLabel(null, null), 'pending');
+  assert.equal(malScoreLabel({ malScore: 8.5, malStatus: 'ok', idMal: 1 }), '8.50');
+  assert.equal(malScoreLabel({ malScore: null, malStatus: 'missing', idMal: 1 }), 'not on MAL');
+  assert.equal(malScoreLabel({ malScore: null, malStatus: null, idMal: null }), 'not on MAL', 'no MAL id: nothing to wait for');
+  assert.equal(malScoreLabel({ malScore: null, malStatus: 'failed', idMal: 1 }), 'fetch failed');
+  assert.equal(malScoreLabel({ malScore: null, malStatus: null, idMal: 1 }), 'pending');
+  assert.equal(malScoreLabel({ malScore: null, malStatus: 'ok', idMal: 1 }), '–', 'on MAL but unscored');
 });
 
 test('durations read in the unit that fits', () => {

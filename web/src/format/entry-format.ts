@@ -64,9 +64,10 @@ export function anilistScoreLabel(score: number | null): string {
 }
 
 /** MAL's score is 1-10 with two decimals; a missing score says why when MAL enrichment knows. */
-export function malScoreLabel(score: number | null, malStatus: FranchiseMember['malStatus']): string {
+export function malScoreLabel(member: Pick<FranchiseMember, 'malScore' | 'malStatus' | 'idMal'>): string {
+  const { malScore: score, malStatus } = member;
   if (score !== null) return score.toFixed(2);
-  if (malStatus === 'missing') return 'not on MAL';
+  if (malStatus === 'missing' || member.idMal === null) return 'not on MAL';
   if (malStatus === 'failed') return 'fetch failed';
   if (malStatus === null) return 'pending';
   return '–';

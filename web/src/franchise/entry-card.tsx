@@ -34,7 +34,7 @@ export function Scores({ member }: { member: FranchiseMember }) {
         <abbr title="AniList">AL</abbr> {anilistScoreLabel(member.averageScore)}
       </span>
       <span className="score" title="MyAnimeList score">
-        <abbr title="MyAnimeList">MAL</abbr> {malScoreLabel(member.malScore, member.malStatus)}
+        <abbr title="MyAnimeList">MAL</abbr> {malScoreLabel(member)}
       </span>
     </span>
   );

@@ -57,7 +57,7 @@ export function EntryDetails({ member, view, members, onSelect }: EntryDetailsPr
         </div>
         <div>
           <dt>MAL score</dt>
-          <dd>{malScoreLabel(member.malScore, member.malStatus)}</dd>
+          <dd>{malScoreLabel(member)}</dd>
         </div>
       </dl>
       {relations.length > 0 && (

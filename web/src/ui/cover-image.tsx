@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { createContext, useContext, useState, useSyncExternalStore } from 'react';
+import { createImageAvailability, type ImageAvailability } from './image-availability.ts';
 import { initials, placeholderColor, textColorOn } from './cover-colors.ts';
 import { shortTitle } from '../graph/short-title.ts';
 
@@ -12,6 +13,9 @@ interface CoverImageProps {
   franchiseTitle?: string;
 }
 
+const ImagesContext = createContext<ImageAvailability>(createImageAvailability());
+export const ImagesProvider = ImagesContext.Provider;
+
 /**
  * A cover that is a designed placeholder first (AniList's colour and the title's initials)
  * and the image only once it has actually loaded. Offline, or under the server's CSP, the
@@ -19,9 +23,11 @@ interface CoverImageProps {
  */
 export function CoverImage({ id, title, src, color, size, franchiseTitle }: CoverImageProps) {
   const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
+  const images = useContext(ImagesContext);
+  const allowed = useSyncExternalStore(images.subscribe, images.available);
   const background = placeholderColor(id, color);
   // Only plain web images; anything else from upstream is ignored rather than handed to the browser.
-  const image = src && /^https?:\/\//i.test(src) ? src : null;
+  const image = allowed && src && /^https?:\/\//i.test(src) ? src : null;
   return (
     <div
       className={`cover cover-${size}`}
@@ -39,8 +45,14 @@ export function CoverImage({ id, title, src, color, size, franchiseTitle }: Cove
           decoding="async"
           referrerPolicy="no-referrer"
           className={state === 'loaded' ? 'cover-img loaded' : 'cover-img'}
-          onLoad={() => setState('loaded')}
-          onError={() => setState('failed')}
+          onLoad={() => {
+            images.loaded();
+            setState('loaded');
+          }}
+          onError={() => {
+            images.failed();
+            setState('failed');
+          }}
         />
       )}
     </div>

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { RunningSimulator } from '../sim/simulator.ts';
+import { createStore } from '../store/store.ts';
+import { catalogFranchise, normalisedDump, sqliteDatabase, startFastSimulator, testEnv, type TestDatabase } from './ingest-test-harness.ts';
+
+const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const GUNDAM = 80;
+const KILLS = 6;
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** ms from the first progress line to exit (null when none came). */
+  workMs: number | null;
+  killed: boolean;
+}
+
+/** Runs `tsunagu discover` in a child process; SIGKILLs it `killAfterMs` after its first progress line, if given. */
+function discover(env: Record<string, string>, killAfterMs?: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/tsunagu.mjs', 'discover', String(GUNDAM), '--json'], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let workStarted: number | null = null;
+    let killed = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (workStarted === null && /^(discovery|enrichment) \d/m.test(stderr)) {
+        workStarted = Date.now();
+        if (killAfterMs !== undefined) {
+          setTimeout(() => {
+            if (child.exitCode === null) {
+              killed = true;
+              child.kill('SIGKILL');
+            }
+          }, killAfterMs);
+        }
+      }
+    });
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      resolve({ code, signal, stdout, stderr, workMs: workStarted === null ? null : Date.now() - workStarted, killed }),
+    );
+  });
+}
+
+/** Seeded, so a failure replays with the same kill points. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+let sim: RunningSimulator;
+let clean: TestDatabase;
+let crashed: TestDatabase;
+before(async () => {
+  // Slow enough that a run lasts about a second, so kills land inside discovery and enrichment.
+  sim = await startFastSimulator({ latencyMs: 40, jitterMs: 20 });
+  clean = await sqliteDatabase();
+  crashed = await sqliteDatabase();
+});
+after(async () => {
+  await sim.close();
+  await clean.close();
+  await crashed.close();
+});
+
+test(`discover SIGKILLed at ${KILLS} random points: a re-run completes and the store equals a clean run's`, async () => {
+  const { members } = await catalogFranchise(GUNDAM);
+  const reference = await discover(testEnv(sim, clean.url));
+  assert.equal(reference.code, 0, reference.stderr);
+  assert.ok(reference.workMs !== null && reference.workMs > 0, 'the clean run reported progress');
+
+  const random = seededRandom(2024);
+  let killedMidRun = 0;
+  for (let i = 0; i < KILLS; i++) {
+    const run = await discover(testEnv(sim, crashed.url), Math.floor(random() * reference.workMs! * 0.9));
+    if (run.killed) killedMidRun++;
+    else assert.equal(run.code, 0, run.stderr);
+  }
+  assert.ok(killedMidRun >= 5, `at least 5 runs were killed mid-way (${killedMidRun})`);
+
+  const final = await discover(testEnv(sim, crashed.url));
+  assert.equal(final.code, 0, final.stderr);
+  const view = JSON.parse(final.stdout) as { franchise: { size: number }; members: { id: number }[] };
+  assert.equal(view.franchise.size, members.size);
+
+  const [a, b] = await Promise.all([createStore(clean.url), createStore(crashed.url)]);
+  try {
+    const [dumpA, dumpB] = await Promise.all([normalisedDump(a), normalisedDump(b)]);
+    assert.equal(dumpB.anime.length, dumpA.anime.length);
+    assert.deepEqual(dumpB.anime, dumpA.anime);
+    assert.deepEqual(dumpB.relations, dumpA.relations);
+    assert.deepEqual(dumpB.pending, dumpA.pending);
+    assert.deepEqual((await b.checkInvariants()).problems, []);
+    // Nothing is left running or queued.
+    const jobs = await b.jobs.list({ limit: 100 });
+    assert.ok(jobs.every((j) => j.status !== 'running' && j.status !== 'queued'), JSON.stringify(jobs.map((j) => j.status)));
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

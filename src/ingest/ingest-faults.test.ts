@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { relationsFromCatalog } from '../catalog/catalog-to-domain.ts';
+import { walkFranchise } from '../domain/franchise-walk.ts';
+import type { RunningSimulator } from '../sim/simulator.ts';
+import { catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase } from './ingest-test-harness.ts';
+
+// 20% of requests to each upstream fail, in every way the simulator knows.
+const FAULTS = '429=0.03,storm=0.01:1,500=0.04,502=0.03,504=0.03,html403=0.02,hang=0.01,truncate=0.03';
+const GUNDAM = 80;
+
+let sim: RunningSimulator;
+let db: TestDatabase;
+before(async () => {
+  sim = await startFastSimulator({ seed: 7 });
+  db = await sqliteDatabase();
+});
+after(async () => {
+  await sim.close();
+  await db.close();
+});
+
+test('20% faults: the job ends with every entry or names each missing one, and a re-run completes it', async () => {
+  const expected = await catalogFranchise(GUNDAM);
+  const edgesOf = (id: number) => {
+    const entry = expected.catalog.media.get(id);
+    return entry ? relationsFromCatalog(entry) : undefined;
+  };
+  // No client retries, so faults do reach the engine: its own retry round and its failure
+  // records are what is tested here, not the HTTP layer's retries.
+  const env = { UPSTREAM_RETRIES: '0', UPSTREAM_TIMEOUT_MS: '500' };
+  const first = await testRuntime(sim, db.url, { env });
+  let failedIds: number[];
+  try {
+    // The query resolves first (a failure there is the caller's error, not the job's).
+    const { job } = await first.ingest.requestIngest({ query: String(GUNDAM) });
+    sim.configure({ faults: FAULTS });
+    const events = await followJob(first, job.id, 120_000);
+    const finished = (await first.ingest.getJob(job.id))!;
+    assert.ok(['succeeded', 'partial'].includes(finished.status), finished.status);
+    const announced = events.flatMap((e) => (e.type === 'failure' ? [e.failure] : []));
+    assert.deepEqual(
+      finished.failures.map((f) => `${f.upstream}:${f.id}`).sort(),
+      announced.map((f) => `${f.upstream}:${f.id}`).sort(),
+      'every failure recorded was announced',
+    );
+    assert.equal(finished.status === 'partial', finished.failures.length > 0);
+    for (const failure of finished.failures) {
+      assert.ok(failure.message.length > 0 && Number.isInteger(failure.id), JSON.stringify(failure));
+    }
+
+    // Whatever was not stored is either named, or only reachable through something named.
+    const aniListFailed = new Set(finished.failures.filter((f) => f.upstream === 'anilist').map((f) => f.id));
+    const reachable = walkFranchise(GUNDAM, (id) => (aniListFailed.has(id) ? undefined : edgesOf(id)));
+    const stored = new Set((await first.store.anime.getMany([...expected.members.keys()])).map((a) => a.id));
+    for (const id of reachable.members.keys()) assert.ok(stored.has(id) || aniListFailed.has(id), `${id} neither stored nor named`);
+    // Every stored member with a MAL id has MAL data, or its Jikan failure is named.
+    const jikanFailed = new Set(finished.failures.filter((f) => f.upstream === 'jikan').map((f) => f.id));
+    for (const anime of await first.store.anime.getMany([...stored])) {
+      if (anime.idMal === null) continue;
+      const ok = anime.mal?.status === 'ok' || anime.mal?.status === 'missing';
+      assert.ok(ok || jikanFailed.has(anime.id), `${anime.id}: MAL ${anime.mal?.status ?? 'absent'} and not named`);
+    }
+    assert.deepEqual((await first.store.checkInvariants()).problems, []);
+    failedIds = [...aniListFailed, ...jikanFailed];
+    // The seed makes this a real test of the failure path, not only of retries.
+    assert.ok(failedIds.length > 0, 'the faults caused at least one named failure');
+  } finally {
+    await first.close();
+  }
+
+  // The upstreams recover: a re-run fetches what is missing or failed, and completes.
+  sim.configure({ faults: '' });
+  sim.reset();
+  const second = await testRuntime(sim, db.url);
+  try {
+    const { job } = await second.ingest.requestIngest({ query: String(GUNDAM) });
+    await followJob(second, job.id, 60_000);
+    const finished = (await second.ingest.getJob(job.id))!;
+    assert.equal(finished.status, 'succeeded', JSON.stringify(finished.failures));
+    const view = (await second.ingest.franchiseOf(GUNDAM))!;
+    assert.deepEqual(
+      view.members.map((m) => m.id).sort((a, b) => a - b),
+      [...expected.members.keys()].sort((a, b) => a - b),
+    );
+    for (const member of view.members) if (member.idMal !== null) assert.ok(member.malStatus === 'ok' || member.malStatus === 'missing');
+    // Only what was missing or failed went upstream again.
+    assert.ok(sim.stats().jikan.requests <= failedIds.length + expected.members.size, 'no full re-enrichment');
+    assert.ok(sim.stats().jikan.requests < expected.members.size / 2, `re-run asked Jikan ${sim.stats().jikan.requests} times`);
+    assert.deepEqual((await second.store.checkInvariants()).problems, []);
+  } finally {
+    await second.close();
+  }
+});
