@@ -101,3 +101,4 @@ if (wantPostgres) {
   }
 }
 console.table(results);
+console.log(JSON.stringify({ bench: 'store-bulk', batchSize, results }));

@@ -5,6 +5,7 @@ import { registerConfigCommand } from './commands/config-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerDiscoverCommand } from './commands/discover-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
+import { registerServeCommand } from './commands/serve-command.ts';
 import { registerSimCommand } from './commands/sim-command.ts';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerDiscoverCommand(program);
   registerMigrateCommand(program);
+  registerServeCommand(program);
   registerSimCommand(program);
   return program;
 }

@@ -165,7 +165,9 @@ describe('HTTP API routes', () => {
     api.metrics.upstream.onRequest?.({ upstream: 'anilist', status: 429, durationMs: 120, attempt: 1 });
     api.metrics.upstream.onRateLimited?.({ upstream: 'anilist', pauseMs: 1000 });
     api.metrics.upstream.onGateWait?.({ upstream: 'jikan', waitedMs: 400 });
-    api.metrics.jobs.jobFinished({ ...(await api.ingest.requestIngest({ query: 'metrics' })).job, status: 'succeeded', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:03.000Z' });
+    const { job } = await api.ingest.requestIngest({ query: 'metrics' });
+    await api.ingest.step(job.id, 1, 1);
+    await api.ingest.finish(job.id, 'succeeded');
     await get(`/api/anime/${AOT}`);
     const response = await get('/metrics');
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
@@ -182,7 +184,8 @@ describe('HTTP API routes', () => {
       assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'), family);
     }
     assert.match(text, /^tsunagu_upstream_requests_total\{upstream="anilist",status="429"\} 1$/m);
-    assert.match(text, /^tsunagu_job_duration_seconds_sum\{status="succeeded"\} 3$/m);
+    assert.match(text, /^tsunagu_jobs_finished_total\{status="succeeded"\} 1$/m);
+    assert.match(text, /^tsunagu_job_duration_seconds_count\{status="succeeded"\} 1$/m);
     assert.match(text, /^tsunagu_http_request_duration_seconds_count\{route="\/api\/anime\/:id",method="GET",status="200"\} [1-9]/m);
   });
 

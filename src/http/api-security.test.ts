@@ -37,6 +37,8 @@ describe('API token', () => {
     }
     assert.equal((await readProblem(await fetch(`${api.url}/api/jobs/x/cancel`, { method: 'POST' }))).status, 401);
     assert.equal(api.ingest.jobs.size, 0);
+    const metrics = await api.metrics.registry.metrics();
+    assert.match(metrics, /tsunagu_http_request_duration_seconds_count\{route="\/api\/ingest",method="POST",status="401"\} 4/, 'refusals count under their route');
   });
 
   test('writes with the token go through', async () => {

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { matchedRoutes } from 'hono/route';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppDeps } from './app-deps.ts';
 import { requestBodyLimit } from './body-limit.ts';
@@ -45,8 +46,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    // The matched pattern, not the path: label values must stay few.
-    const route = c.req.routePath === '*' || c.req.routePath === '/*' ? (c.res.status === 404 ? 'unmatched' : 'web') : c.req.routePath;
+    // The matched route's pattern, not the path, so label values stay few (and a request
+    // refused by middleware still counts under its route). Only wildcards match the page
+    // and unknown paths.
+    const matched = matchedRoutes(c).findLast((r) => r.method !== 'ALL' && !r.path.includes('*'));
+    const route = matched?.path ?? (c.res.status < 400 ? 'web' : 'unmatched');
     deps.metrics.httpRequest(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
   });
   app.use('*', securityHeaders());

@@ -31,8 +31,8 @@ const INJECTIONS = [
   'constructor',
 ];
 const BAD_NUMBERS = ['-1', '0', '-0', '1.5', '1e3', '0x10', 'NaN', 'Infinity', '-Infinity', ' 1', '+1', '2147483648', '99999999999999999999', '1,2', '١٢', ''];
-// Header values must be Latin-1 for fetch to send them at all.
-const LAST_EVENT_IDS = [...BAD_NUMBERS.filter((n) => /^[\x21-\x7e ]+$/.test(n) && n !== '0' && n !== '-0'), 'abc', '1 2', "1' OR 1=1"];
+// Header values must be Latin-1 for fetch to send them at all, and fetch trims them.
+const LAST_EVENT_IDS = ['-1', '1.5', '1e3', '0x10', 'NaN', 'Infinity', '+1', '99999999999999999999', '1,2', 'abc', '1 2', "1' OR 1=1"];
 const WRONG_METHODS = ['PUT', 'DELETE', 'PATCH'];
 
 function pick<T>(random: Random, items: readonly T[]): T {
@@ -119,14 +119,21 @@ describe('generated bad requests', () => {
     const { job } = await api.ingest.requestIngest({ query: 'fuzz target' });
     const requests = Array.from({ length: 1200 }, () => pick(random, generators)(random, job.id));
     const kinds = new Map<string, number>();
+    const statuses = new Set<number>();
     const failures: string[] = [];
     let next = 0;
     const worker = async () => {
       while (next < requests.length) {
         const req = requests[next++];
         kinds.set(req.kind, (kinds.get(req.kind) ?? 0) + 1);
-        const response = await fetch(`${api.url}${req.path}`, { method: req.method, headers: req.headers, body: req.body });
+        const response = await fetch(`${api.url}${req.path}`, {
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+          signal: AbortSignal.timeout(10_000),
+        });
         const text = await response.text();
+        statuses.add(response.status);
         const type = response.headers.get('content-type') ?? '';
         let problem: { status?: unknown; type?: unknown; title?: unknown } | null = null;
         try {
@@ -150,6 +157,7 @@ describe('generated bad requests', () => {
     await Promise.all(Array.from({ length: 6 }, worker));
     assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of ${requests.length} requests were mishandled`);
     assert.equal(kinds.size, generators.length, 'every kind of bad request was generated');
+    assert.deepEqual([...statuses].sort(), [400, 404, 405, 413, 415]);
     assert.equal(api.bus.listenerCount(), 0, 'no stream left open');
     assert.equal([...api.ingest.jobs.values()].length, 1, 'no bad request started an ingest');
   });

@@ -1,10 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobView } from '../ingest/ingest-service.ts';
+import type { JobStatus } from '../ingest/progress-event.ts';
 import type { UpstreamObserver } from '../upstream/upstream-observer.ts';
 
-/** Told when a job reaches a final state; the ingest engine calls it, metrics count it. */
+/** Told when a job reaches a final state (see withJobMetrics). */
 export interface JobObserver {
-  jobFinished(job: JobView): void;
+  /** `seconds`: from the job's start (or first sight) to its end; null when unknown. */
+  jobFinished(status: JobStatus, seconds: number | null): void;
 }
 
 /**
@@ -69,7 +70,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const jobDuration = new Histogram({
     name: 'tsunagu_job_duration_seconds',
-    help: 'Ingest job run time from start (or creation, if it never started) to its final state.',
+    help: 'Ingest job run time from its running state (or first event) to its final state, as seen by this process.',
     labelNames: ['status'],
     buckets: JOB_BUCKETS,
     registers,
@@ -98,13 +99,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       onRateLimited: ({ upstream }) => rateLimited.inc({ upstream }),
     },
     jobs: {
-      jobFinished: (job) => {
-        jobsFinished.inc({ status: job.status });
-        const start = Date.parse(job.startedAt ?? job.createdAt);
-        const end = job.finishedAt ? Date.parse(job.finishedAt) : Number.NaN;
-        if (Number.isFinite(start) && Number.isFinite(end) && end >= start) {
-          jobDuration.observe({ status: job.status }, (end - start) / 1000);
-        }
+      jobFinished: (status, seconds) => {
+        jobsFinished.inc({ status });
+        if (seconds !== null && seconds >= 0) jobDuration.observe({ status }, seconds);
       },
     },
     httpRequest: (route, method, status, seconds) => httpDuration.observe({ route, method, status: String(status) }, seconds),

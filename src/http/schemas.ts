@@ -70,6 +70,17 @@ const failure = z.object({
   message: z.string(),
 });
 
+const franchiseStats = z.object({
+  durationMs: z.number(),
+  discoveryMs: z.number(),
+  enrichmentMs: z.number(),
+  upstreamRequests: z.object({ anilist: z.number().int(), jikan: z.number().int() }),
+  failures: z.array(failure),
+  disagreements: z
+    .array(z.object({ from: z.number().int(), to: z.number().int(), anilist: z.string().nullable(), mal: z.string().nullable() }))
+    .optional(),
+});
+
 export const franchiseSchema = z
   .object({
     franchise: z.object({ id: z.number().int(), title: z.string(), size: z.number().int(), truncated: z.boolean(), stale: z.boolean() }),
@@ -98,16 +109,7 @@ export const franchiseSchema = z
       z.object({ from: z.number().int(), to: z.number().int(), type: z.string(), source: z.enum(['anilist', 'mal', 'inferred']) }),
     ),
     watchOrder: z.object({ release: z.array(z.number().int()), story: z.array(z.number().int()) }),
-    stats: z.object({
-      durationMs: z.number(),
-      discoveryMs: z.number(),
-      enrichmentMs: z.number(),
-      upstreamRequests: z.object({ anilist: z.number().int(), jikan: z.number().int() }),
-      failures: z.array(failure),
-      disagreements: z
-        .array(z.object({ from: z.number().int(), to: z.number().int(), anilist: z.string().nullable(), mal: z.string().nullable() }))
-        .optional(),
-    }),
+    stats: franchiseStats,
   })
   .openapi('Franchise');
 
@@ -136,6 +138,7 @@ export const jobSchema = z
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     resolution: z.object({ chosen: pick, alternatives: z.array(pick) }).optional(),
+    stats: franchiseStats.optional(),
   })
   .openapi('Job');
 

@@ -67,11 +67,13 @@ export interface DiscoveryResult {
 /**
  * Discovers a franchise breadth first, pipelined: the frontier goes to AniList in batches
  * of up to 50; each batch is stored in one transaction as it returns and its new
- * neighbours are queued at once. Queued ids go out as soon as 50 are waiting, or when a
- * whole group of batches has returned (holding partial batches until then keeps the
- * request count near one per level, while a slow batch never holds up a finished one's
- * neighbours for longer than its own group). Entries fresh in the store are walked over
- * their stored edges without a request. The critical path is about levels x round trip.
+ * neighbours are queued at once. Queued ids go out as soon as 50 are waiting; a partial
+ * batch waits until no batch is in flight. Requests are the scarce resource (at AniList's
+ * 30/min each one costs two seconds of budget) while sibling batches return within a
+ * jitter of each other, so holding the remainder for them keeps the request count at one
+ * per 50 entries of a level instead of one per returning batch. Entries fresh in the
+ * store are walked over their stored edges without a request. The critical path is about
+ * levels x round trip.
  */
 export function discoverFranchise(rootId: number, deps: DiscoveryDeps, options: DiscoveryOptions): Promise<DiscoveryResult> {
   return new Discovery(rootId, deps, options).run();
@@ -112,7 +114,7 @@ class Discovery {
   }
 
   async run(): Promise<DiscoveryResult> {
-    this.track(this.examine([this.rootId]), false);
+    this.track(this.examine([this.rootId]));
     await this.idle;
     if (this.error) throw this.error;
     const cancelled = this.signal?.aborted ?? false;
@@ -134,7 +136,7 @@ class Discovery {
   }
 
   /** Runs a step; when it ends, sends what can go and checks whether everything is done. */
-  private track(step: Promise<void>, groupDone: boolean): void {
+  private track(step: Promise<void>): void {
     this.outstanding++;
     step
       .catch((error: unknown) => {
@@ -143,20 +145,18 @@ class Discovery {
       })
       .finally(() => {
         this.outstanding--;
-        this.pump(groupDone);
+        this.pump();
       });
   }
 
-  private pump(groupDone: boolean): void {
+  private pump(): void {
     if (this.error || this.signal?.aborted) this.queue.length = 0;
     while (this.queue.length >= BATCH_SIZE && this.groupsInFlight < MAX_GROUPS_IN_FLIGHT) this.send(this.queue.splice(0, BATCH_SIZE));
-    if (this.queue.length > 0 && this.groupsInFlight < MAX_GROUPS_IN_FLIGHT && (groupDone || this.groupsInFlight === 0)) {
-      this.send(this.queue.splice(0, BATCH_SIZE));
-    }
+    if (this.queue.length > 0 && this.groupsInFlight === 0) this.send(this.queue.splice(0, BATCH_SIZE));
     if (this.outstanding === 0 && this.queue.length === 0) this.settle();
   }
 
-  /** One fetchMedia call: its HTTP batches (at most one here) are handled as each returns. */
+  /** One fetchMedia call of up to 50 ids (more than one request only if AniList made the client halve it). */
   private send(ids: number[]): void {
     this.groupsInFlight++;
     const handling: Promise<void>[] = [];
@@ -175,7 +175,7 @@ class Discovery {
         if (failed) throw failed.reason;
       }
     };
-    this.track(group(), true);
+    this.track(group());
   }
 
   private async handleBatch(part: FetchMediaResult): Promise<void> {
@@ -200,7 +200,7 @@ class Discovery {
         const round = (this.attempts.get(id) ?? 0) + 1;
         this.attempts.set(id, round);
         if (round <= this.retryRounds && !this.signal?.aborted) {
-          this.track(this.retryLater(id, round), false);
+          this.track(this.retryLater(id, round));
         } else {
           this.fail({ id, upstream: 'anilist', status: error.status, message: error.message });
           visits.push([id, undefined]);

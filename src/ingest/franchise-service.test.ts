@@ -85,6 +85,21 @@ describe('franchise service', () => {
     }
   });
 
+  test('enrichment runs behind discovery: MAL data arrives while AniList levels are still being fetched', async () => {
+    const runtime = await fresh();
+    const { job } = await runtime.ingest.requestIngest({ query: String(AOT) });
+    const events = await followJob(runtime, job.id);
+    assert.equal(finalStatus(events), 'succeeded');
+    const firstEnriched = events.findIndex((e) => e.type === 'entries' && e.phase === 'enrichment');
+    const lastDiscovered = events.findLastIndex((e) => e.type === 'entries' && e.phase === 'discovery');
+    assert.ok(firstEnriched >= 0 && firstEnriched < lastDiscovered, `first MAL entry at event ${firstEnriched}, last AniList batch at ${lastDiscovered}`);
+    const progress = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+    assert.ok(progress.some((p) => p.phase === 'discovery' && p.etaMs !== null && p.etaMs > 0), 'discovery reports an ETA');
+    const stored = await runtime.ingest.getJob(job.id);
+    assert.equal(stored?.progress.phase, 'done');
+    assert.ok(stored?.stats && stored.stats.discoveryMs > 0 && stored.stats.upstreamRequests.jikan > 0);
+  });
+
   test('a title resolves to the best match and names the others; mal:ID resolves through the MAL id', async () => {
     const runtime = await fresh({ env: { TSUNAGU_ENRICH: 'false' } });
     const byTitle = await runtime.ingest.requestIngest({ query: 'attack on titan' });

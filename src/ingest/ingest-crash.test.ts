@@ -7,8 +7,14 @@ import { createStore } from '../store/store.ts';
 import { catalogFranchise, normalisedDump, sqliteDatabase, startFastSimulator, testEnv, type TestDatabase } from './ingest-test-harness.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const GUNDAM = 80;
+const AOT = 16498;
 const KILLS = 6;
+/**
+ * A child is a real `discover`, so its gates come from the config, whose ranges stop at the
+ * real upstreams' limits: AniList with the whole minute's budget as burst (so discovery runs
+ * at round-trip speed) and Jikan at its published 3/s.
+ */
+const CHILD_ENV = { ANILIST_RATE_PER_MINUTE: '90', ANILIST_BURST: '30', JIKAN_RATE_PER_SECOND: '3', JIKAN_RATE_PER_MINUTE: '60' };
 
 interface Run {
   code: number | null;
@@ -23,7 +29,7 @@ interface Run {
 /** Runs `tsunagu discover` in a child process; SIGKILLs it `killAfterMs` after its first progress line, if given. */
 function discover(env: Record<string, string>, killAfterMs?: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tsunagu.mjs', 'discover', String(GUNDAM), '--json'], {
+    const child = spawn(process.execPath, ['bin/tsunagu.mjs', 'discover', String(AOT), '--json'], {
       cwd: ROOT_DIR,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,8 +76,9 @@ let sim: RunningSimulator;
 let clean: TestDatabase;
 let crashed: TestDatabase;
 before(async () => {
-  // Slow enough that a run lasts about a second, so kills land inside discovery and enrichment.
-  sim = await startFastSimulator({ latencyMs: 40, jitterMs: 20 });
+  // Round trips slow enough that discovery (8 levels) lasts about a second: kills land in
+  // discovery as well as in enrichment (15 Jikan requests at 3/s).
+  sim = await startFastSimulator({ latencyMs: 150, jitterMs: 50 });
   clean = await sqliteDatabase();
   crashed = await sqliteDatabase();
 });
@@ -82,21 +89,24 @@ after(async () => {
 });
 
 test(`discover SIGKILLed at ${KILLS} random points: a re-run completes and the store equals a clean run's`, async () => {
-  const { members } = await catalogFranchise(GUNDAM);
-  const reference = await discover(testEnv(sim, clean.url));
+  const { members } = await catalogFranchise(AOT);
+  const env = (db: TestDatabase) => testEnv(sim, db.url, CHILD_ENV);
+  const reference = await discover(env(clean));
   assert.equal(reference.code, 0, reference.stderr);
   assert.ok(reference.workMs !== null && reference.workMs > 0, 'the clean run reported progress');
 
   const random = seededRandom(2024);
   let killedMidRun = 0;
   for (let i = 0; i < KILLS; i++) {
-    const run = await discover(testEnv(sim, crashed.url), Math.floor(random() * reference.workMs! * 0.9));
+    // Each kill point falls within one KILLS-th of a clean run's work, so every killed run
+    // still had work left, whatever the ones before it got done.
+    const run = await discover(env(crashed), Math.floor(random() * (reference.workMs! / KILLS)));
     if (run.killed) killedMidRun++;
     else assert.equal(run.code, 0, run.stderr);
   }
   assert.ok(killedMidRun >= 5, `at least 5 runs were killed mid-way (${killedMidRun})`);
 
-  const final = await discover(testEnv(sim, crashed.url));
+  const final = await discover(env(crashed));
   assert.equal(final.code, 0, final.stderr);
   const view = JSON.parse(final.stdout) as { franchise: { size: number }; members: { id: number }[] };
   assert.equal(view.franchise.size, members.size);

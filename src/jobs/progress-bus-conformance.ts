@@ -50,6 +50,17 @@ export function progressBusConformance(name: string, makeBus: () => Promise<Prog
       assert.equal(last.type === 'state' && last.status, 'succeeded');
     });
 
+    test('stored events are delivered by the time subscribe resolves', async () => {
+      // The SSE endpoint relies on this to tell "nothing stored" from "not delivered yet".
+      const id = jobId();
+      await progress(id, 1);
+      await bus.publish({ jobId: id, type: 'state', status: 'failed', franchiseId: null });
+      const seen: number[] = [];
+      const stop = await bus.subscribe(id, 0, (e) => seen.push(e.seq));
+      assert.deepEqual(seen, [1, 2]);
+      stop();
+    });
+
     test('a subscription made before the job publishes gets everything', async () => {
       const id = jobId();
       const seen: number[] = [];

@@ -86,8 +86,10 @@ export function createAnimeRepository(ctx: StoreContext): AnimeRepository {
       for (const holder of holders) {
         const winner = claimant.get(holder.mal_id!)!;
         if (winner.id === holder.id) continue;
-        moved.push({ malId: holder.mal_id!, from: holder.id, to: winner.id });
         losers.push(holder.id);
+        if (!moved.some((m) => m.from === holder.id && m.malId === holder.mal_id)) {
+          moved.push({ malId: holder.mal_id!, from: holder.id, to: winner.id });
+        }
       }
     }
     for (const part of chunk(losers, IDS_PER_QUERY)) {
@@ -118,8 +120,6 @@ export function createAnimeRepository(ctx: StoreContext): AnimeRepository {
       const { rows, dropped } = screen(list);
       for (const d of dropped) ctx.logger.warn(d, 'anime dropped');
       if (rows.length === 0) return Promise.resolve({ written: 0, unchanged: 0, dropped, malIdMoved: [] });
-      // Sorted so concurrent PostgreSQL writers lock rows in the same order.
-      rows.sort((a, b) => a.id - b.id);
       return withTransaction(ctx, async (c) => {
         await lockWrites(c);
         const malIdMoved = await settleMalClaims(c, rows);

@@ -122,7 +122,7 @@ const INT32_MAX = 2 ** 31 - 1;
 
 /** Why an entry cannot be stored as given, or undefined when it can. Checked before any SQL so one bad entry never fails its batch. */
 export function animeProblem(anime: Anime): string | undefined {
-  if (!isId(anime.id)) return `id ${String(anime.id)} is not a positive safe integer`;
+  if (!anime || !isId(anime.id)) return `id ${String(anime?.id)} is not a positive safe integer`;
   if (anime.idMal !== null && !isId(anime.idMal)) return `idMal ${String(anime.idMal)} is not a positive safe integer`;
   if (!Number.isSafeInteger(anime.fetchedAt)) return `fetchedAt ${String(anime.fetchedAt)} is not a time in ms`;
   const int32 = (value: number | null | undefined) => value === null || (Number.isSafeInteger(value) && Math.abs(value!) <= INT32_MAX);
@@ -138,6 +138,13 @@ export function animeProblem(anime: Anime): string | undefined {
       if (!int32(date?.[part])) return `${name}.${part} ${String(date?.[part])} is not a 32-bit integer or null`;
     }
   }
+  if (!anime.title) return 'title is missing';
+  const { format, status, season, source, coverImage, coverColor, bannerImage, description } = anime;
+  const texts = { ...anime.title, format, status, season, source, coverImage, coverColor, bannerImage, description };
+  for (const [name, value] of Object.entries(texts)) {
+    if (value !== null && typeof value !== 'string') return `${name} is not text or null`;
+  }
+  if (typeof anime.isAdult !== 'boolean') return 'isAdult is not a boolean';
   if (anime.averageScore !== null && !Number.isFinite(anime.averageScore)) return `averageScore ${String(anime.averageScore)} is not a number`;
   for (const list of ['synonyms', 'genres', 'tags', 'studios'] as const) {
     if (!Array.isArray(anime[list]) || anime[list].some((s) => typeof s !== 'string')) return `${list} is not a list of strings`;

@@ -22,7 +22,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (!trimmed) throw new StoreError('bad-url', 'database URL is empty');
   if (/^postgres(ql)?:\/\//i.test(trimmed)) return postgresTarget(trimmed);
   if (/^sqlite:/i.test(trimmed)) {
-    const path = trimmed.slice('sqlite:'.length).replace(/^\/\/(?=[^/])/, '');
+    const path = trimmed.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!path) throw new StoreError('bad-url', `database URL ${JSON.stringify(url)} names no file: use sqlite:<path>`);
     return { dialect: 'sqlite', path };
   }

@@ -46,8 +46,11 @@ export interface JobRepository {
   get(id: string): Promise<Job | undefined>;
   /** The oldest active job whose key is any of `dedupeKeys`. */
   findActive(dedupeKeys: readonly string[]): Promise<Job | undefined>;
-  /** Takes the oldest queued job, or a running one whose lease expired, for `workerId` for `leaseMs`. */
-  claim(workerId: string, leaseMs: number): Promise<Job | undefined>;
+  /**
+   * Takes the oldest queued job, or a running one whose lease expired, for `workerId` for `leaseMs`.
+   * With `id`, only that job (a queue that hands out ids itself, such as BullMQ, claims what it was given).
+   */
+  claim(workerId: string, leaseMs: number, id?: string): Promise<Job | undefined>;
   /** Extends the lease; false when the job is no longer this worker's (lease lost, finished, requeued). */
   heartbeat(id: string, workerId: string, leaseMs: number): Promise<boolean>;
   updateProgress(id: string, progress: unknown): Promise<boolean>;
@@ -148,7 +151,7 @@ export function createJobRepository(ctx: StoreContext): JobRepository {
       throw new Error(`could not create or find an active job for key ${JSON.stringify(dedupeKey)}`);
     },
 
-    async claim(workerId, leaseMs) {
+    async claim(workerId, leaseMs, id) {
       checkLease(leaseMs);
       const now = clock.now();
       const row = await db
@@ -166,6 +169,7 @@ export function createJobRepository(ctx: StoreContext): JobRepository {
             .selectFrom('job')
             .select('id')
             .where((w) => w.or([w('status', '=', 'queued'), w.and([w('status', '=', 'running'), w('lease_until', '<', now)])]))
+            .$if(id !== undefined, (qb) => qb.where('id', '=', id!))
             .orderBy('created_at')
             .orderBy('id')
             .limit(1)

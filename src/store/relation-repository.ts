@@ -34,7 +34,8 @@ export interface RelationRepository {
    * Stores upstream edges and keeps inverses consistent: an edge whose reverse upstream did
    * not give gets an inferred one; an inferred row never replaces an AniList or MAL one and
    * is replaced by an upstream edge with the same key. Edges to entries not stored yet wait
-   * in pending_relation. Runs in one transaction (the caller's, if any).
+   * in pending_relation; waiting edges touching the input's ends (or `promotePendingOf`)
+   * whose two ends are now stored are moved in. Runs in one transaction (the caller's, if any).
    */
   upsertMany(relations: readonly Relation[], options?: UpsertRelationsOptions): Promise<RelationUpsertResult>;
   /** Every stored edge leaving one of `ids`. */
@@ -60,8 +61,6 @@ function toRelation(row: RelationTable): Relation {
 function toRow(edge: Relation): RelationTable {
   return { from_id: edge.from, to_id: edge.to, type: edge.type, source: edge.source };
 }
-
-const byKey = (a: Relation, b: Relation) => a.from - b.from || a.to - b.to || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
 
 /** Validates, normalises and de-duplicates the input; the stronger source wins a duplicate. */
 function screen(relations: readonly Relation[]): { accepted: Map<string, Relation>; dropped: DroppedRelation[] } {
@@ -132,7 +131,7 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
   }
 
   async function insert(c: StoreContext, table: 'relation' | 'pending_relation', edges: Relation[]): Promise<void> {
-    for (const part of chunk(edges.sort(byKey), ROWS_PER_INSERT)) {
+    for (const part of chunk(edges, ROWS_PER_INSERT)) {
       await c.db
         .insertInto(table)
         .values(part.map(toRow))

@@ -26,9 +26,28 @@ describe('rate gates adapt to what the upstream really allows', () => {
     sim = await startSimulator({ ...simOptions, clock, catalog });
     const config = loadConfig({}, { anilistUrl: sim.anilistUrl, jikanUrl: sim.jikanUrl, ...overrides });
     const paused: Record<UpstreamName, number[]> = { anilist: [], jikan: [] };
-    const upstreams = createUpstreams(config, { logger: silentLogger, clock, observer: { onRateLimited: (e) => paused[e.upstream].push(e.pauseMs) } });
+    /** Pauses as [from, until] and send times, to check that nothing is sent during a pause. */
+    const pauses: Record<UpstreamName, [number, number][]> = { anilist: [], jikan: [] };
+    const sends: Record<UpstreamName, number[]> = { anilist: [], jikan: [] };
+    const upstreams = createUpstreams(config, {
+      logger: silentLogger,
+      clock,
+      observer: {
+        onRateLimited: (e) => {
+          paused[e.upstream].push(e.pauseMs);
+          pauses[e.upstream].push([clock.now(), clock.now() + e.pauseMs]);
+        },
+        onGateWait: (e) => sends[e.upstream].push(clock.now()),
+      },
+    });
     const started = clock.now();
     const results = await driveUntilSettled(Promise.all(calls(upstreams)), clock, [upstreams.gates.anilist, upstreams.gates.jikan]);
+    for (const upstream of ['anilist', 'jikan'] as const) {
+      for (const [from, until] of pauses[upstream]) {
+        const during = sends[upstream].filter((t) => t > from && t < until);
+        assert.deepEqual(during, [], `${upstream} sent during the pause ${from}-${until}`);
+      }
+    }
     return { upstreams, results, paused, minutes: (clock.now() - started) / 60_000, stats: sim.stats() };
   }
 

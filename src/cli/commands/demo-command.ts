@@ -42,6 +42,8 @@ export interface RunningDemo {
   url: string;
   simulator: RunningSimulator;
   runtime: Runtime;
+  /** The SQLite file, in a temporary folder that close() deletes. */
+  databasePath: string;
   /** Stops the server, the ingest runtime and the simulator, then deletes the demo database. */
   close(): Promise<void>;
 }
@@ -52,8 +54,7 @@ export interface RunningDemo {
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const logger = options.logger ?? silentLogger;
-  // Before anything listens: on a fresh clone the page is built here, which takes seconds.
-  const webRoot = await ensureWebBuilt(logger);
+  // First: it checks the simulator flags before anything slow happens.
   const simulator = await startSimulator({
     latencyMs: options.latencyMs ?? 300,
     jitterMs: options.jitterMs ?? 100,
@@ -62,16 +63,26 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     logger: logger.child({ name: 'sim' }),
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-demo-'));
+  const databasePath = join(dataDir, 'demo.sqlite');
   const undo: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true }), () => simulator.close()];
+  // Every step runs even when one before it fails, so the database folder is always removed.
   const cleanUp = async () => {
-    for (const step of undo.reverse()) await step();
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.warn({ err: error }, 'demo: a shutdown step failed');
+      }
+    }
   };
   try {
+    // Before the server listens: on a fresh clone the page is built here, which takes seconds.
+    const webRoot = await ensureWebBuilt(logger);
     const config = loadConfig(options.env ?? process.env, {
       ...options.config,
       ...(options.host !== undefined && { host: options.host }),
       ...(options.port !== undefined && { port: options.port }),
-      databaseUrl: `sqlite:${join(dataDir, 'demo.sqlite')}`,
+      databaseUrl: `sqlite:${databasePath}`,
       anilistUrl: simulator.anilistUrl,
       jikanUrl: simulator.jikanUrl,
     });
@@ -96,7 +107,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       await server.close();
     });
     let closing: Promise<void> | null = null;
-    return { url: server.url, simulator, runtime, close: () => (closing ??= cleanUp()) };
+    return { url: server.url, simulator, runtime, databasePath, close: () => (closing ??= cleanUp()) };
   } catch (error) {
     await cleanUp();
     throw error;
@@ -156,6 +167,7 @@ export function registerDemoCommand(program: Command): void {
           `  web page   ${demo.url}/\n` +
           `  API docs   ${demo.url}/api/docs\n` +
           `  simulator  ${demo.simulator.url}/__sim/stats\n` +
+          `  database   ${demo.databasePath} (deleted when the demo stops)\n` +
           `Search "Attack on Titan" with "search AniList too" ticked, open it and watch it arrive. Ctrl-C stops.\n`,
       );
       await new Promise<void>((resolve) => {

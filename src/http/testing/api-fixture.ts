@@ -10,6 +10,7 @@ import { silentLogger } from '../../log.ts';
 import { createStore, type Store } from '../../store/store.ts';
 import { createApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { withJobMetrics } from '../job-metrics.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { httpStore } from '../store-adapter.ts';
@@ -22,6 +23,7 @@ export interface ApiFixture {
   url: string;
   server: RunningServer;
   store: Store;
+  /** The bus under the metrics wrapper, for its listener counts. */
   bus: MemoryProgressBus;
   ingest: FakeIngest;
   metrics: Metrics;
@@ -57,11 +59,13 @@ export async function startApiFixture(
   const store = await createStore(`sqlite:${join(dir, 'test.sqlite')}`);
   await seedFromCatalog(store, options.roots ?? [AOT]);
   const bus = new MemoryProgressBus();
-  const ingest = new FakeIngest(store, bus);
   const metrics = createMetrics();
+  // As `serve` wires it: job metrics come from the events on the bus.
+  const observed = withJobMetrics(bus, metrics.jobs);
+  const ingest = new FakeIngest(store, observed);
   const shutdown = new AbortController();
   const config = loadConfig({}, { ingestRatePerMinute: 10_000, sseHeartbeatMs: 30_000, ...options.config });
-  const app = createApp({ config, logger: silentLogger, store: httpStore(store), ingest, bus, metrics, shutdown: shutdown.signal, ...options.deps });
+  const app = createApp({ config, logger: silentLogger, store: httpStore(store), ingest, bus: observed, metrics, shutdown: shutdown.signal, ...options.deps });
   const server = await startServer(app, { port: 0, closeGraceMs: 500 });
   return {
     url: server.url,

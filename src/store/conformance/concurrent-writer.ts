@@ -19,12 +19,14 @@ lines.close();
 
 // Worker k writes ids with id % 2 === k; each entry's SEQUEL is the next id, which the
 // other worker owns, so half the edges land pending and are promoted across processes.
+// MAL ids make each transaction start with a read (the MAL-claim check): a deferred
+// BEGIN would then fail with SQLITE_BUSY on its first write; this case exists to catch that.
 const mine = Array.from({ length: entries }, (_, i) => i + 1).filter((id) => id % 2 === worker);
 let batches = 0;
 for (let i = 0; i < mine.length; i += BATCH) {
   const ids = mine.slice(i, i + BATCH);
   await store.saveBatch(
-    ids.map((id) => anime(id, { fetchedAt: T0 })),
+    ids.map((id) => anime(id, { idMal: 100_000 + id, fetchedAt: T0 })),
     ids.filter((id) => id < entries).map((id) => edge(id, id + 1, 'SEQUEL')),
   );
   batches++;

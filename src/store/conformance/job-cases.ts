@@ -108,6 +108,24 @@ export function jobCases(ctx: SuiteContext): void {
     await assert.rejects(store.jobs.claim('w4', 0), /leaseMs/);
   });
 
+  test('jobs: a claim naming a job takes only that one, and only when it is free', async () => {
+    const clock = manualClock();
+    const { store } = await ctx.open({ clock });
+    const older = (await store.jobs.create(ingest('older'))).job;
+    clock.advance(10);
+    const named = (await store.jobs.create(ingest('named'))).job;
+    const claimed = await store.jobs.claim('w1', 1000, named.id);
+    assert.equal(claimed?.id, named.id, 'the named job, not the oldest');
+    assert.equal(claimed?.attempts, 1);
+    assert.equal(await store.jobs.claim('w2', 1000, named.id), undefined, 'its lease holds');
+    assert.equal(await store.jobs.claim('w2', 1000, 'no-such-job'), undefined);
+    clock.advance(1001);
+    assert.equal((await store.jobs.claim('w2', 1000, named.id))?.attempts, 2, 'taken over once the lease passed');
+    await store.jobs.finish(named.id, 'succeeded');
+    assert.equal(await store.jobs.claim('w3', 1000, named.id), undefined, 'a finished job is not run again');
+    assert.equal((await store.jobs.get(older.id))?.status, 'queued');
+  });
+
   test('jobs: progress, finish with failures and result, requeue, list by status', async () => {
     const clock = manualClock();
     const { store } = await ctx.open({ clock });

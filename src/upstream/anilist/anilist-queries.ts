@@ -2,7 +2,7 @@
  * Every Media field Tsunagu stores. About 60 complexity points, far under AniList's 500,
  * and a Page's list is not multiplied by perPage, so 50 ids fit in one request.
  */
-const MEDIA_FIELDS = `
+export const MEDIA_FIELDS = `
 fragment media on Media {
   id idMal type format status(version: 2)
   title { romaji english native }

@@ -160,6 +160,7 @@ export class MemoryRateGate implements RateGate {
       this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
       this.adaptive.onRateLimited(now, this.main.sentInWindow(now));
     }
+    // Resume gently: one request when the pause ends, the rest paced, no saved-up burst.
     const scale = this.adaptive.scale;
     for (const w of this.windows) w.holdUntil(this.pausedUntil, scale);
     return Math.max(0, this.pausedUntil - now);

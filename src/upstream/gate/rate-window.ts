@@ -44,7 +44,7 @@ export class RateWindow {
     const paced = this.tat - this.tolerance(scale);
     const cap = this.capacity(scale);
     const full = this.sent.length >= cap ? this.sent[this.sent.length - cap] + this.spec.windowMs + this.guardMs : Number.NEGATIVE_INFINITY;
-    return paced;
+    return Math.max(paced, full);
   }
 
   record(now: number, scale: number): void {

@@ -1,7 +1,7 @@
 import type { ApiClient } from './api-client.ts';
 import type { JobView, ProgressEvent } from './api-types.ts';
+import { FINAL_STATUSES } from '../../../src/ingest/progress-event.ts';
 
-const FINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 
 export interface JobStreamHandlers {
   onEvent(event: ProgressEvent): void;
@@ -41,14 +41,14 @@ export function followJob(api: ApiClient, jobId: string, handlers: JobStreamHand
     if (event.seq <= lastSeq) return; // replayed after a reconnect
     lastSeq = event.seq;
     handlers.onEvent(event);
-    if (event.type === 'state' && FINAL.has(event.status)) finish(null);
+    if (event.type === 'state' && FINAL_STATUSES.has(event.status)) finish(null);
   };
 
   const poll = async () => {
     if (stopped || finished) return;
     try {
       const job = await api.job(jobId);
-      if (FINAL.has(job.status)) return finish(job);
+      if (FINAL_STATUSES.has(job.status)) return finish(job);
       handlers.onJob?.(job);
     } catch {
       // keep polling: the server may be restarting

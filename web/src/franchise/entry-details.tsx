@@ -2,6 +2,7 @@ import type { FranchiseMember, FranchiseView } from '../api/api-types.ts';
 import { RELATION_TYPES } from '../../../src/domain/relation-type.ts';
 import { anilistScoreLabel, formatLabel, malScoreLabel, statusLabel, whenLabel } from '../format/entry-format.ts';
 import { relationStyle } from '../graph/relation-style.ts';
+import { shortTitle } from '../graph/short-title.ts';
 import { CoverImage } from '../ui/cover-image.tsx';
 
 interface EntryDetailsProps {
@@ -68,8 +69,8 @@ export function EntryDetails({ member, view, members, onSelect }: EntryDetailsPr
               <li key={`${r.type}:${r.to}`}>
                 <span className="swatch" style={{ backgroundColor: relationStyle(r.type).color }} aria-hidden="true" />
                 <span className="relation-type">{relationStyle(r.type).label}</span>
-                <button type="button" className="link-button" onClick={() => onSelect(r.to)}>
-                  {members.get(r.to)!.title}
+                <button type="button" className="link-button" title={members.get(r.to)!.title} onClick={() => onSelect(r.to)}>
+                  {shortTitle(members.get(r.to)!.title, view.franchise.title)}
                 </button>
                 {r.malOnly && <span className="badge" title="Only MyAnimeList lists this relation">MAL only</span>}
               </li>

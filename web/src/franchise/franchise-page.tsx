@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { FranchiseMember, FranchiseView } from '../api/api-types.ts';
+import { FINAL_STATUSES } from '../../../src/ingest/progress-event.ts';
 import { durationLabel } from '../format/entry-format.ts';
 import { FranchiseGraph } from '../graph/franchise-graph.tsx';
 import { buildGraphModel } from '../graph/graph-model.ts';
@@ -23,6 +24,7 @@ export function FranchisePage({ id }: { id: number }) {
     document.title = view ? `${view.franchise.title} · Tsunagu` : 'Tsunagu';
   }, [view]);
 
+  const importing = state.job !== null && !FINAL_STATUSES.has(state.job.status);
   const shown = (selected !== null ? members.get(selected) : undefined) ?? members.get(id) ?? view?.members[0];
 
   const select = (entry: number) => {
@@ -46,7 +48,7 @@ export function FranchisePage({ id }: { id: number }) {
 
   return (
     <div className="franchise" data-testid="franchise" data-franchise-id={view?.franchise.id}>
-      {view ? <Hero view={view} /> : <ImportingHero title={state.job?.resolution?.chosen.title ?? state.job?.query} />}
+      {view ? <Hero view={view} importing={importing} /> : <ImportingHero title={state.job?.resolution?.chosen.title ?? state.job?.query} />}
       {state.error && (
         <p className="error" role="alert">
           {state.error}
@@ -92,7 +94,7 @@ export function FranchisePage({ id }: { id: number }) {
   );
 }
 
-function Hero({ view }: { view: FranchiseView }) {
+function Hero({ view, importing }: { view: FranchiseView; importing: boolean }) {
   const root: FranchiseMember | undefined = view.members.find((m) => m.id === view.franchise.id) ?? view.members[0];
   const { stats } = view;
   const enriched = view.members.filter((m) => m.malStatus === 'ok').length;
@@ -117,7 +119,7 @@ function Hero({ view }: { view: FranchiseView }) {
               truncated
             </li>
           )}
-          {view.franchise.stale && (
+          {view.franchise.stale && !importing && (
             <li className="chip-warn" title="Some entries are past their freshness window; a refresh runs behind">
               refreshing
             </li>

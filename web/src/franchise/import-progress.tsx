@@ -1,4 +1,5 @@
 import type { EntryFailure, FranchiseMember, JobView, Progress } from '../api/api-types.ts';
+import { FINAL_STATUSES } from '../../../src/ingest/progress-event.ts';
 import { durationLabel } from '../format/entry-format.ts';
 
 const PHASES = [
@@ -8,7 +9,6 @@ const PHASES = [
   { phase: 'done', label: 'Done' },
 ] as const;
 
-const FINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 
 interface ImportProgressProps {
   job: JobView | null;
@@ -19,7 +19,7 @@ interface ImportProgressProps {
 }
 
 export function ImportProgress({ job, progress, failures, members, onRetry }: ImportProgressProps) {
-  const running = job !== null && !FINAL.has(job.status);
+  const running = job !== null && !FINAL_STATUSES.has(job.status);
   if (!running && failures.length === 0) return null;
   const phase = progress?.phase ?? 'queued';
   const at = PHASES.findIndex((p) => p.phase === phase);

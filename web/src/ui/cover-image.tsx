@@ -1,7 +1,13 @@
-import { createContext, useContext, useState, useSyncExternalStore } from 'react';
-import { createImageAvailability, type ImageAvailability } from './image-availability.ts';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { initials, placeholderColor, textColorOn } from './cover-colors.ts';
+import { createImageAvailability, type ImageAvailability } from './image-availability.ts';
 import { shortTitle } from '../graph/short-title.ts';
+
+const ImagesContext = createContext<ImageAvailability>(createImageAvailability());
+export const ImagesProvider = ImagesContext.Provider;
+
+/** How long a probing image may take before the next cover gets to try; the image may still arrive. */
+const PROBE_TIMEOUT_MS = 6000;
 
 interface CoverImageProps {
   id: number;
@@ -13,35 +19,45 @@ interface CoverImageProps {
   franchiseTitle?: string;
 }
 
-const ImagesContext = createContext<ImageAvailability>(createImageAvailability());
-export const ImagesProvider = ImagesContext.Provider;
-
 /**
  * A cover that is a designed placeholder first (AniList's colour and the title's initials)
  * and the image only once it has actually loaded. Offline, or under the server's CSP, the
  * upstream image URLs fail or hang; either way the page never waits on them.
  */
 export function CoverImage({ id, title, src, color, size, franchiseTitle }: CoverImageProps) {
-  const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
   const images = useContext(ImagesContext);
-  const allowed = useSyncExternalStore(images.subscribe, images.available);
+  useSyncExternalStore(images.subscribe, images.version);
+  const [state, setState] = useState<'waiting' | 'probing' | 'loaded' | 'failed'>('waiting');
   const background = placeholderColor(id, color);
   // Only plain web images; anything else from upstream is ignored rather than handed to the browser.
-  const image = allowed && src && /^https?:\/\//i.test(src) ? src : null;
+  const image = src && /^https?:\/\//i.test(src) ? src : null;
+  const availability = images.state();
+
+  useEffect(() => {
+    if (!image || state !== 'waiting' || availability !== 'unknown' || !images.claimProbe()) return;
+    setState('probing');
+  });
+  useEffect(() => {
+    if (state !== 'probing') return;
+    const timer = setTimeout(() => images.failed(), PROBE_TIMEOUT_MS);
+    return () => clearTimeout(timer);
+  }, [state, images]);
+
+  const show = image !== null && state !== 'failed' && (availability === 'yes' || state === 'probing');
   return (
     <div
       className={`cover cover-${size}`}
       style={{ backgroundColor: background, color: textColorOn(background) }}
-      data-cover-state={image ? state : 'none'}
+      data-cover-state={image ? (state === 'loaded' ? 'loaded' : 'placeholder') : 'none'}
     >
       <span className="cover-initials" aria-hidden="true">
         {initials(shortTitle(title, franchiseTitle))}
       </span>
-      {image && state !== 'failed' && (
+      {show && (
         <img
           src={image}
           alt=""
-          loading="lazy"
+          loading={state === 'probing' ? 'eager' : 'lazy'}
           decoding="async"
           referrerPolicy="no-referrer"
           className={state === 'loaded' ? 'cover-img loaded' : 'cover-img'}
@@ -50,7 +66,7 @@ export function CoverImage({ id, title, src, color, size, franchiseTitle }: Cove
             setState('loaded');
           }}
           onError={() => {
-            images.failed();
+            if (state === 'probing') images.failed();
             setState('failed');
           }}
         />

@@ -1,0 +1,76 @@
+/** The shape of bench/results/latest.json: one row per (scenario, franchise, strategy), plus serving and bulk store. */
+import type { StrategyName } from './strategy-run.ts';
+
+export interface BenchRow {
+  scenario: string;
+  /** What the simulator enforced for AniList in this scenario, requests per sliding minute. */
+  anilistPerMinute: number;
+  franchise: string;
+  rootId: number;
+  /** Expected members (catalog walk under the default policy), BFS levels, members with a MAL id. */
+  size: number;
+  levels: number;
+  malEntries: number;
+  strategy: StrategyName;
+  /** True when the run's store holds exactly the expected member set. */
+  sameMembers: boolean;
+  members: number[];
+  /** null when some member never got its AniList data. */
+  completeFranchiseS: number | null;
+  discoveryBoundS: number;
+  /** completeFranchiseS / discoveryBoundS. */
+  completeVsBound: number | null;
+  fullEnrichmentS: number;
+  enrichmentBoundS: number;
+  enrichmentVsBound: number;
+  /** MAL data stored for this many of the members with a MAL id. */
+  malStored: number;
+  /** As the simulator counted them: every request that arrived, 429s it answered, most in any sliding window. */
+  requests: { anilist: number; jikan: number };
+  http429: { anilist: number; jikan: number };
+  peak1s: { anilist: number; jikan: number };
+  peak60s: { anilist: number; jikan: number };
+  medianRttMs: { anilist: number; jikan: number };
+  /** Peak RSS of the child process that ran the strategy (the simulator runs in the parent). */
+  peakRssMb: number;
+  failures: string[];
+}
+
+export interface ServingResult {
+  /** e.g. `/api/anime/80/franchise`. */
+  path: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  /** The same server's `/healthz`, measured in the same run: what the framework costs alone. */
+  healthz: { requestsPerSecond: number; p99Ms: number };
+  connections: number;
+  durationS: number;
+  errors: number;
+  /** Anything the measuring function reports beyond the above. */
+  detail?: unknown;
+}
+
+export interface BulkStoreResult {
+  database: 'sqlite' | 'postgres';
+  anime: number;
+  relations: number;
+  seconds: number;
+  rowsPerSecond: number;
+  detail?: unknown;
+}
+
+export interface BenchResults {
+  /** The command that produced these results. */
+  command: string;
+  quick: boolean;
+  startedAt: string;
+  durationS: number;
+  /** loadAverage: 1-minute load at start and end; the machine is shared, so figures under load run slower. */
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; loadAverage: { start: number; end: number } };
+  simulator: { latencyMs: number; jitterMs: number; jikanPerSecond: number; jikanPerMinute: number; seed: number };
+  /** Config environment the tsunagu strategy ran with over the defaults (empty: as shipped). */
+  tsunaguEnv: Record<string, string>;
+  rows: BenchRow[];
+  serving: ServingResult | { skipped: string };
+  bulkStore: (BulkStoreResult | { database: string; skipped: string })[];
+}

@@ -1,0 +1,75 @@
+/** Renders bench results as the markdown that goes to results/latest.md and the README. */
+import type { BenchResults, BenchRow } from './bench-results.ts';
+
+const fixed = (value: number | null, digits = 1) => (value === null ? 'never' : value.toFixed(digits));
+const speedUp = (slow: number | null, fast: number | null) => (slow === null || fast === null || fast <= 0 ? '-' : `${(slow / fast).toFixed(1)}x`);
+
+function strategyTable(rows: BenchRow[]): string[] {
+  const lines = [
+    '| Scenario | Franchise (entries / levels / MAL) | Strategy | Complete franchise s | bound s | x bound | Full enrichment s | bound s | x bound | Requests AniList / Jikan | 429s AniList / Jikan | Peak RSS MB | Same members | Tsunagu faster (complete / enriched) |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|',
+  ];
+  for (const row of rows) {
+    const seed = rows.find((r) => r.scenario === row.scenario && r.rootId === row.rootId && r.strategy === 'seed');
+    const versus =
+      row.strategy === 'tsunagu' && seed
+        ? `${speedUp(seed.completeFranchiseS, row.completeFranchiseS)} / ${speedUp(seed.fullEnrichmentS, row.fullEnrichmentS)}`
+        : '';
+    lines.push(
+      `| ${row.scenario} | ${row.franchise} (${row.size} / ${row.levels} / ${row.malEntries}) | ${row.strategy} ` +
+        `| ${fixed(row.completeFranchiseS)} | ${fixed(row.discoveryBoundS)} | ${fixed(row.completeVsBound)} ` +
+        `| ${fixed(row.fullEnrichmentS)} | ${fixed(row.enrichmentBoundS)} | ${fixed(row.enrichmentVsBound)} ` +
+        `| ${row.requests.anilist} / ${row.requests.jikan} | ${row.http429.anilist} / ${row.http429.jikan} | ${row.peakRssMb} ` +
+        `| ${row.sameMembers ? 'yes' : `**no** (${row.members.length})`} | ${versus} |`,
+    );
+  }
+  return lines;
+}
+
+function servingLines(serving: BenchResults['serving']): string[] {
+  if ('skipped' in serving) return [`Serving: skipped (${serving.skipped}).`];
+  return [
+    `Serving (\`bench/serve-bench.ts\`, ${serving.connections} connections, ${serving.durationS} s per endpoint, same server, same run):`,
+    '',
+    '| Endpoint | Requests/s | p99 ms |',
+    '|---|--:|--:|',
+    `| \`GET ${serving.path}\` | ${serving.requestsPerSecond} | ${serving.p99Ms} |`,
+    `| \`GET /healthz\` | ${serving.healthz.requestsPerSecond} | ${serving.healthz.p99Ms} |`,
+    ...(serving.errors > 0 ? ['', `${serving.errors} requests failed or answered non-2xx.`] : []),
+  ];
+}
+
+function bulkLines(bulk: BenchResults['bulkStore']): string[] {
+  const lines = ['Bulk store (`bench/store-bulk.ts`: the whole offline catalog through `saveBatch`, 50 anime a transaction):', ''];
+  lines.push('| Database | Anime | Relations | Seconds | Rows/s |', '|---|--:|--:|--:|--:|');
+  for (const r of bulk) {
+    if ('skipped' in r) lines.push(`| ${r.database} | skipped: ${r.skipped} | | | |`);
+    else lines.push(`| ${r.database} | ${r.anime} | ${r.relations} | ${r.seconds.toFixed(1)} | ${r.rowsPerSecond} |`);
+  }
+  return lines;
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, simulator } = results;
+  const day = results.startedAt.slice(0, 10);
+  const lines = [
+    `Made by \`${results.command}\` on ${day} in ${Math.round(results.durationS / 60)} min: Node ${machine.node}, ${machine.platform}, ${machine.cpus} x ${machine.cpuModel}, ` +
+      `load average ${machine.loadAverage.start} at start and ${machine.loadAverage.end} at the end (a shared machine). ` +
+      `Simulator: ${simulator.latencyMs} +- ${simulator.jitterMs} ms per response, Jikan ${simulator.jikanPerSecond}/s + ${simulator.jikanPerMinute}/min, seed ${simulator.seed}. ` +
+      `Tsunagu: ${Object.keys(results.tsunaguEnv).length === 0 ? 'default settings' : `defaults with ${Object.entries(results.tsunaguEnv).map(([k, v]) => `${k}=${v}`).join(', ')}`}, cold SQLite store.`,
+    '',
+    ...strategyTable(results.rows),
+    '',
+    ...servingLines(results.serving),
+    '',
+    ...bulkLines(results.bulkStore),
+    '',
+  ];
+  const failed = results.rows.filter((r) => r.failures.length > 0);
+  if (failed.length > 0) {
+    lines.push('Entries that failed:', '');
+    for (const r of failed) lines.push(`- ${r.scenario}, ${r.franchise}, ${r.strategy}: ${r.failures.slice(0, 5).join('; ')}${r.failures.length > 5 ? ` (and ${r.failures.length - 5} more)` : ''}`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}`;
+}

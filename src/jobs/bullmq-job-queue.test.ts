@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { Redis } from 'ioredis';
+import { silentLogger } from '../log.ts';
+import { openRedis, redisKey } from '../redis/redis-connection.ts';
+import { postgresTarget, redisTarget } from '../redis/testing/service-targets.ts';
+import { createStore } from '../store/store.ts';
+import { BullMqJobQueue } from './bullmq-job-queue.ts';
+import { jobQueueConformance } from './job-queue-conformance.ts';
+
+const redis = await redisTarget();
+const postgres = await postgresTarget();
+const skip = redis.skip ?? postgres.skip;
+const connections: Redis[] = [];
+let n = 0;
+
+after(async () => {
+  for (const connection of connections) connection.disconnect();
+  await redis.cleanup();
+  await postgres.cleanup();
+});
+
+if (skip) {
+  test(`BullMQ queue: skipped, ${skip}`, { skip }, () => {});
+} else {
+  jobQueueConformance('BullMQ queue on PostgreSQL', async () => {
+    const store = await createStore(await postgres.freshUrl(), { migrate: true });
+    const connection = openRedis(redis.url, silentLogger, 'queue-test');
+    connections.push(connection);
+    const prefix = redisKey(redis.prefix, `bull${++n}`);
+    return {
+      jobs: store.jobs,
+      open: async (options) => new BullMqJobQueue(store.jobs, { connection, prefix, ...options }),
+      close: async () => {
+        connection.disconnect();
+        await store.close();
+      },
+    };
+  });
+
+  test('BullMQ queue: a job the table holds but BullMQ lost is found by the sweep and run', async () => {
+    const store = await createStore(await postgres.freshUrl(), { migrate: true });
+    const connection = openRedis(redis.url, silentLogger, 'queue-test');
+    connections.push(connection);
+    const prefix = redisKey(redis.prefix, `bull${++n}`);
+    // Queued straight in the table: as if the process that inserted it died before telling BullMQ.
+    const { job } = await store.jobs.create({ kind: 'ingest', dedupeKey: 'k:lost', payload: {} });
+    const queue = new BullMqJobQueue(store.jobs, { connection, prefix, leaseMs: 1_000 });
+    const ran: string[] = [];
+    queue.start({
+      async run(j) {
+        ran.push(j.id);
+        return { status: 'succeeded' };
+      },
+    });
+    for (let i = 0; (await store.jobs.get(job.id))?.status !== 'succeeded'; i++) {
+      assert.ok(i < 500, 'the lost job never ran');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.deepEqual(ran, [job.id]);
+    await queue.close();
+    connection.disconnect();
+    await store.close();
+  });
+
+  test('BullMQ queue: options are checked with a message naming them', () => {
+    const options = { connection: {} as Redis, prefix: 'p' };
+    assert.throws(() => new BullMqJobQueue({} as never, { ...options, concurrency: 0 }), /`concurrency`.*1-64.*got `0`/);
+    assert.throws(() => new BullMqJobQueue({} as never, { ...options, leaseMs: Number.NaN }), /`leaseMs`/);
+    assert.throws(() => new BullMqJobQueue({} as never, { ...options, sweepMs: 1 }), /`sweepMs`/);
+  });
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DelayedError, Queue, WaitingError, Worker, type Job as BullJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../clock.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
+import { runClaimedJob } from './claimed-job-run.ts';
+import { JobInterruption, type JobHandler, type JobQueue } from './job-queue.ts';
+
+export interface BullMqJobQueueOptions {
+  /** Shared by the queue and its worker (BullMQ opens its own blocking connection beside it). Not closed by the queue. */
+  connection: Redis;
+  /** BullMQ's key prefix; keys are `<prefix>:ingest:*`. */
+  prefix: string;
+  /** Jobs run at once by this process. Default 4 (WORKER_CONCURRENCY), integer 1-64. */
+  concurrency?: number;
+  /**
+   * How long a job stays its worker's without a heartbeat, ms: both the job record's lease
+   * and BullMQ's lock. A dead worker's job runs again on another worker within about twice
+   * this. Default 30,000 (JOB_LEASE_MS), range 300-3,600,000.
+   */
+  leaseMs?: number;
+  /**
+   * How often a worker looks in the job table for jobs BullMQ does not hold (lost between
+   * the insert and the add, or after Redis lost its data) and hands them to BullMQ, ms.
+   * Default: leaseMs. Range 100-3,600,000.
+   */
+  sweepMs?: number;
+  /** Names this worker in job records. Default `<host>:<pid>:<random>`. */
+  workerId?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const QUEUE_NAME = 'ingest';
+/** A job whose record another worker holds is looked at again this long after that lease ends, ms. */
+const RECHECK_MS = 50;
+/** Jobs handed to BullMQ per sweep, at most, of each status; the next sweep takes the rest. */
+const SWEEP_BATCH = 500;
+
+function checkRange(name: string, value: number, min: number, max: number, integer = false): number {
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a finite ${integer ? 'integer' : 'number'} in ${min}-${max}, got \`${value}\` (${typeof value})`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The JobQueue when scaled out: BullMQ on Redis hands jobs to worker processes, the store's
+ * job table stays the record (status, progress, dedupe, lease). The BullMQ job id is the
+ * record's id, so a job is in BullMQ at most once however often it is added; a worker
+ * claims the record it was handed before running it, so a job BullMQ hands out twice
+ * (a stalled lock) still runs once at a time. BullMQ's stalled-job check brings back the
+ * job of a worker that died; the sweep brings back any job BullMQ lost.
+ */
+export class BullMqJobQueue implements JobQueue {
+  readonly workerId: string;
+  readonly #jobs: JobRepository;
+  readonly #connection: Redis;
+  readonly #prefix: string;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #sweepMs: number;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #queue: Queue;
+  #worker: Worker | null = null;
+  #handler: JobHandler | null = null;
+  /** Jobs this process is running, by id. */
+  readonly #running = new Map<string, AbortController>();
+  #sweepTimer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(jobs: JobRepository, options: BullMqJobQueueOptions) {
+    this.#jobs = jobs;
+    this.#connection = options.connection;
+    this.#prefix = options.prefix;
+    this.#concurrency = checkRange('concurrency', options.concurrency ?? 4, 1, 64, true);
+    this.#leaseMs = checkRange('leaseMs', options.leaseMs ?? 30_000, 300, 3_600_000);
+    this.#sweepMs = checkRange('sweepMs', options.sweepMs ?? this.#leaseMs, 100, 3_600_000);
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#queue = new Queue(QUEUE_NAME, { connection: this.#connection, prefix: this.#prefix });
+    this.#queue.on('error', (error) => this.#logger.warn({ err: error }, 'BullMQ queue error'));
+  }
+
+  async enqueue(job: NewJob): Promise<{ job: Job; created: boolean }> {
+    if (this.#closed) throw new Error('job queue is closed');
+    const result = await this.#jobs.create(job);
+    // Added even when joined: if the creator died before adding, this add repairs it (a no-op otherwise).
+    if (result.job.status === 'queued') await this.#add(result.job);
+    return result;
+  }
+
+  start(handler: JobHandler): void {
+    if (this.#closed) throw new Error('job queue is closed');
+    if (this.#handler) throw new Error('job queue already started');
+    this.#handler = handler;
+    this.#worker = new Worker(QUEUE_NAME, (job, token) => this.#process(job, token), {
+      connection: this.#connection,
+      prefix: this.#prefix,
+      concurrency: this.#concurrency,
+      lockDuration: this.#leaseMs,
+      stalledInterval: Math.max(100, Math.floor(this.#leaseMs / 2)),
+      // The job record decides whether a job is done, not BullMQ's count of stalls.
+      maxStalledCount: 1_000,
+    });
+    this.#worker.on('error', (error) => this.#logger.warn({ err: error }, 'BullMQ worker error'));
+    this.#sweepSoon(0);
+  }
+
+  async cancel(id: string): Promise<Job | undefined> {
+    const local = this.#running.get(id);
+    if (local) {
+      local.abort(new JobInterruption('cancelled'));
+      return this.#jobs.get(id);
+    }
+    const job = await this.#jobs.get(id);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
+    // Running in another process: that worker's next heartbeat finds the job no longer its
+    // own and stops it. Queued: BullMQ drops it now (a worker handed it anyway finds it finished).
+    const cancelled = await this.#jobs.finish(id, 'cancelled');
+    await this.#queue.remove(id).catch(() => undefined);
+    return cancelled;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = null;
+    // Closing first stops the worker taking more; the interrupted handlers put their jobs back.
+    const closing = this.#worker?.close();
+    for (const controller of this.#running.values()) controller.abort(new JobInterruption('shutdown'));
+    await closing;
+    await this.#queue.close();
+  }
+
+  /** Jobs running in this process now. */
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  async #add(job: Pick<Job, 'id' | 'kind' | 'dedupeKey'>): Promise<void> {
+    await this.#queue.add(
+      job.kind,
+      { dedupeKey: job.dedupeKey },
+      {
+        jobId: job.id,
+        removeOnComplete: true,
+        removeOnFail: true,
+        // A throw here is the store or Redis failing, not the job: try again later.
+        attempts: 20,
+        backoff: { type: 'exponential', delay: 1_000 },
+      },
+    );
+  }
+
+  async #process(bullJob: BullJob, token: string | undefined): Promise<void> {
+    const id = bullJob.id!;
+    if (this.#closed) {
+      await bullJob.moveToWait(token);
+      throw new WaitingError();
+    }
+    const job = await this.#jobs.claim(this.workerId, this.#leaseMs, id);
+    if (!job) {
+      const stored = await this.#jobs.get(id);
+      if (stored?.status !== 'queued' && stored?.status !== 'running') return; // finished, cancelled or unknown: nothing to run
+      // Another worker holds it (alive, or dead with its lease still running): look again when that lease ends.
+      const leaseLeft = Math.max(0, (stored.leaseUntil ?? 0) - this.#clock.now());
+      await bullJob.moveToDelayed(Date.now() + leaseLeft + RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    const controller = new AbortController();
+    this.#running.set(id, controller);
+    try {
+      const end = await runClaimedJob(job, controller, {
+        jobs: this.#jobs,
+        handler: this.#handler!,
+        workerId: this.workerId,
+        leaseMs: this.#leaseMs,
+        logger: this.#logger,
+      });
+      if (end === 'requeued') {
+        await bullJob.moveToWait(token);
+        throw new WaitingError();
+      }
+    } finally {
+      this.#running.delete(id);
+    }
+  }
+
+  #sweepSoon(ms: number): void {
+    if (this.#closed) return;
+    this.#sweepTimer = setTimeout(() => {
+      this.#sweep()
+        .catch((error: unknown) => this.#logger.warn({ err: error }, 'job sweep failed; trying again at the next'))
+        .finally(() => this.#sweepSoon(this.#sweepMs));
+    }, ms);
+  }
+
+  /** Hands BullMQ every queued job, and every running one whose lease ran out; adding a job it holds changes nothing. */
+  async #sweep(): Promise<void> {
+    const now = this.#clock.now();
+    const queued = await this.#jobs.list({ status: 'queued', limit: SWEEP_BATCH });
+    const running = await this.#jobs.list({ status: 'running', limit: SWEEP_BATCH });
+    const orphans = [...queued, ...running.filter((j) => j.leaseUntil !== null && j.leaseUntil < now)];
+    for (const job of orphans.reverse()) {
+      if (this.#closed) return;
+      await this.#add(job);
+    }
+  }
+}
