@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../../config/config.ts';
-import { displayTitle } from '../../domain/anime.ts';
 import { createApp } from '../../http/app.ts';
-import type { RemoteSearch } from '../../http/app-deps.ts';
+import { withJobMetrics } from '../../http/job-metrics.ts';
 import { createMetrics } from '../../http/metrics.ts';
+import { anilistRemoteSearch } from '../../http/remote-search.ts';
 import { startServer, type RunningServer } from '../../http/server.ts';
 import { httpStore } from '../../http/store-adapter.ts';
 import { ensureWebBuilt } from '../../http/web-assets.ts';
+import { MemoryProgressBus } from '../../jobs/memory-progress-bus.ts';
 import { createLogger, silentLogger, type Logger } from '../../log.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime.ts';
 import { FaultSpecError } from '../../sim/fault-spec.ts';
 import { SimulatorOptionError, startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
-import type { AniListClient } from '../../upstream/anilist/anilist-client.ts';
 import { CliError } from '../cli-error.ts';
 
 export interface DemoOptions {
@@ -87,7 +87,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       jikanUrl: simulator.jikanUrl,
     });
     const metrics = createMetrics();
-    const runtime = await createRuntime(config, logger, { ...options.runtime, observer: metrics.upstream });
+    const runtime = await createRuntime(config, logger, {
+      ...options.runtime,
+      observer: metrics.upstream,
+      bus: withJobMetrics(new MemoryProgressBus(), metrics.jobs),
+    });
     undo.push(() => runtime.close());
     const shutdown = new AbortController();
     const app = createApp({
@@ -96,7 +100,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       store: httpStore(runtime.store),
       ingest: runtime.ingest,
       bus: runtime.bus,
-      searchRemote: remoteSearch(runtime.upstreams.anilist),
+      searchRemote: anilistRemoteSearch(runtime.upstreams.anilist),
       metrics,
       shutdown: shutdown.signal,
       webRoot,
@@ -112,19 +116,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await cleanUp();
     throw error;
   }
-}
-
-/** AniList's title search as the API's `remote=true` search wants it. */
-function remoteSearch(anilist: AniListClient): RemoteSearch {
-  return async (query, signal) =>
-    (await anilist.search(query, { signal })).map(({ anime }) => ({
-      id: anime.id,
-      idMal: anime.idMal,
-      title: displayTitle(anime.title, anime.id),
-      format: anime.format,
-      seasonYear: anime.seasonYear ?? anime.startDate.year,
-      coverImage: anime.coverImage,
-    }));
 }
 
 interface DemoFlags {

@@ -94,7 +94,7 @@ export function registerJobRoutes(app: ApiApp, deps: RouteDeps): void {
   app.openapi(ingest, async (c) => {
     const body = c.req.valid('json');
     await deps.limitIngest(c);
-    const { job } = await deps.ingest.requestIngest(body.enrich === undefined ? { query: body.query } : body);
+    const { job } = await deps.ingest.requestIngest(body);
     c.header('location', `/api/jobs/${encodeURIComponent(job.id)}`);
     return c.json({ job }, 202);
   });

@@ -51,7 +51,7 @@ export function registerOpsRoutes(app: ApiApp, deps: RouteDeps): void {
 
   app.openapi(metrics, async (c) => {
     const text = await deps.metrics.registry.metrics();
-    // c.text would force text/plain without the exposition format's version parameter.
+    // Prometheus reads the format version from the content type, so registry.contentType replaces c.text's plain one.
     return c.text(text, 200, { 'content-type': deps.metrics.registry.contentType });
   });
 }

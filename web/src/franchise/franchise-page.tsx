@@ -46,6 +46,16 @@ export function FranchisePage({ id }: { id: number }) {
       </div>
     );
 
+  if (!view && !state.job && state.error)
+    return (
+      <div className="notice">
+        <h1>Entry #{id} cannot be shown</h1>
+        <p className="error" role="alert">
+          {state.error}
+        </p>
+      </div>
+    );
+
   return (
     <div className="franchise" data-testid="franchise" data-franchise-id={view?.franchise.id}>
       {view ? <Hero view={view} importing={importing} /> : <ImportingHero title={state.job?.resolution?.chosen.title ?? state.job?.query} />}
