@@ -147,7 +147,10 @@ export async function runIngestJob(job: Job, context: JobContext, deps: IngestJo
   };
   const rootStored = (await store.anime.get(payload.rootId)) !== undefined;
   const size = [...discovery.members.keys()].length;
-  const status = context.signal.aborted || discovery.cancelled ? 'cancelled' : !discovery.rootFound || !rootStored ? 'failed' : failures.length > 0 ? 'partial' : 'succeeded';
+  // Failed: the entry asked for cannot be had, or every upstream call failed (nothing new
+  // came back from either upstream although something was asked for).
+  const gotNothing = failures.length > 0 && discovery.fetched === 0 && (enriched === null || enriched.enriched + enriched.missing === 0);
+  const status = context.signal.aborted || discovery.cancelled ? 'cancelled' : !discovery.rootFound || !rootStored || gotNothing ? 'failed' : failures.length > 0 ? 'partial' : 'succeeded';
   if (!discovery.rootFound) failures.unshift({ id: payload.rootId, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
   progress.enter('done', { done: size - discovery.failures.length, total: size, failed: failures.length });
   await progress.flush();

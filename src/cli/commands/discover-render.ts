@@ -49,11 +49,15 @@ export function barsView(stream: NodeJS.WriteStream): ProgressView {
 /** Plain lines for logs and pipes: a phase's line at most every `everyMs`, and its last one. */
 export function linesView(write: (line: string) => void, now: () => number = Date.now, everyMs = 1_000): ProgressView {
   const last = new Map<IngestPhase, { at: number; line: string; printed: boolean }>();
+  const printedLine = new Map<IngestPhase, string>();
   const print = (phase: IngestPhase) => {
     const entry = last.get(phase);
     if (entry && !entry.printed) {
-      write(entry.line);
       entry.printed = true;
+      // A phase re-announces its counts when it becomes the main one: no need to say it twice.
+      if (printedLine.get(phase) === entry.line) return;
+      printedLine.set(phase, entry.line);
+      write(entry.line);
     }
   };
   return {
@@ -63,7 +67,7 @@ export function linesView(write: (line: string) => void, now: () => number = Dat
         write(`failed: ${f.upstream} ${f.upstream === 'jikan' && f.idMal ? `mal:${f.idMal}` : f.id}${f.status ? ` (HTTP ${f.status})` : ''}: ${f.message}`);
         return;
       }
-      if (event.type !== 'progress' || !PHASES_SHOWN.has(event.progress.phase)) return;
+      if (event.type !== 'progress' || !PHASES_SHOWN.has(event.progress.phase) || event.progress.total === 0) return;
       const { phase, done, total, failed, etaMs } = event.progress;
       const line = `${phase} ${done}/${total}${failed > 0 ? ` (${failed} failed)` : ''}${etaMs !== null && done < total ? ` ${etaText(etaMs)}` : ''}`;
       const previous = last.get(phase);
