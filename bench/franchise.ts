@@ -25,6 +25,8 @@ import { FINAL_STATUSES } from '../src/ingest/progress-event.ts';
 import { silentLogger } from '../src/log.ts';
 import { createRuntime } from '../src/runtime.ts';
 import type { SimStats } from '../src/sim/simulator.ts';
+import { windowScheduleMs } from './bounds.ts';
+import { median } from './strategy-run.ts';
 
 const SIM = { latencyMs: 300, jitterMs: 100, anilistRatePerMinute: 90, jikanPerSecond: 3, jikanPerMinute: 60, seed: 1 };
 const FRANCHISES = [
@@ -81,23 +83,7 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 const catalog = await loadCatalog();
 const sim = await startSimProcess();
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
-};
 const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
-
-/** When the n-th of `n` requests may go at the earliest under `perSecond` AND `perMinute` (sliding windows), ms. */
-function jikanScheduleMs(n: number, perSecond: number, perMinute: number): number {
-  const at: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let t = i >= perSecond ? at[i - perSecond]! + 1000 : 0;
-    if (i >= perMinute) t = Math.max(t, at[i - perMinute]! + 60_000);
-    if (i > 0) t = Math.max(t, at[i - 1]!);
-    at.push(t);
-  }
-  return at.at(-1) ?? 0;
-}
 
 function expectedFranchise(root: number) {
   return walkFranchise(root, (id) => {
@@ -144,9 +130,9 @@ async function ingestRun(franchise: (typeof FRANCHISES)[number], profile: (typeo
       completeFranchiseS: seconds(discoveredAt),
       discoveryBoundS: seconds(levels * anilistRtt),
       fullEnrichmentS: seconds(enrichedAt),
-      enrichmentBoundS: seconds(jikanScheduleMs(malEntries, SIM.jikanPerSecond, SIM.jikanPerMinute) + jikanRtt),
+      enrichmentBoundS: seconds(windowScheduleMs(malEntries, SIM.jikanPerSecond, SIM.jikanPerMinute) + jikanRtt),
       // The same at the client's own, lower Jikan pace: what its politeness margin costs.
-      enrichmentBoundAtClientRateS: seconds(jikanScheduleMs(malEntries, Math.max(1, Math.floor(config.jikanRatePerSecond)), Math.floor(config.jikanRatePerMinute)) + jikanRtt),
+      enrichmentBoundAtClientRateS: seconds(windowScheduleMs(malEntries, Math.max(1, Math.floor(config.jikanRatePerSecond)), Math.floor(config.jikanRatePerMinute)) + jikanRtt),
       anilistRequests: stats.anilist.requests,
       jikanRequests: stats.jikan.requests,
       malEntries,

@@ -7,6 +7,7 @@ import { InProcessJobQueue } from './jobs/in-process-job-queue.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import { MemoryProgressBus } from './jobs/memory-progress-bus.ts';
 import type { Logger } from './log.ts';
+import { createRedisParts } from './redis/redis-parts.ts';
 import { createStore, type Store } from './store/store.ts';
 import { storeOptionsFromConfig } from './store/store-options.ts';
 import type { Fetch } from './upstream/http/fetch.ts';
@@ -17,8 +18,10 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** A store to use instead of opening DATABASE_URL; the runtime does not close it. */
   store?: Store;
-  /** Progress events; default an in-process MemoryProgressBus (Redis when scaled out). */
+  /** Progress events; default an in-process MemoryProgressBus, or a Redis one when REDIS_URL is set. */
   bus?: ProgressBus;
+  /** Wraps the bus the runtime uses (given or default), e.g. to count job metrics from its events. */
+  observeBus?: (bus: ProgressBus) => ProgressBus;
   /** Builds the job queue over the store; default the in-process queue on the store's job table. */
   queue?: (store: Store) => JobQueue;
   /** Rate gates shared beyond this process (e.g. Redis); default in-memory gates from the config. */
@@ -48,10 +51,20 @@ export interface Runtime {
 export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await createStore(config.databaseUrl, { logger, clock, ...storeOptionsFromConfig(config) }));
-  const upstreams = createUpstreams(config, { logger, clock, fetch: options.fetch, observer: options.observer, gates: options.gates });
-  const bus = options.bus ?? new MemoryProgressBus({ clock });
+  // REDIS_URL makes processes one installation: BullMQ jobs, progress and rate budgets in Redis.
+  const redis = config.redisUrl ? createRedisParts({ ...config, redisUrl: config.redisUrl }, { logger, clock }) : null;
+  const upstreams = createUpstreams(config, {
+    logger,
+    clock,
+    fetch: options.fetch,
+    observer: options.observer,
+    gates: options.gates ?? redis?.gates,
+  });
+  const baseBus = options.bus ?? redis?.bus() ?? new MemoryProgressBus({ clock });
+  const bus = options.observeBus ? options.observeBus(baseBus) : baseBus;
   const queue =
     options.queue?.(store) ??
+    redis?.queue(store) ??
     new InProcessJobQueue(store.jobs, {
       concurrency: config.workerConcurrency,
       leaseMs: config.jobLeaseMs,
@@ -85,6 +98,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       closing ??= (async () => {
         await queue.close();
         await bus.close();
+        await redis?.close();
         if (!options.store) await store.close();
       })();
       return closing;

@@ -112,6 +112,13 @@ export const options = {
     unit: 'retries, 0-10',
     schema: int(0, 10),
   },
+  upstreamRateLimitRetries: {
+    env: 'UPSTREAM_RATE_LIMIT_RETRIES',
+    description: 'Times one upstream request may be answered 429 and still be retried (each after the whole upstream paused) before it is recorded as failed. Not counted in UPSTREAM_RETRIES.',
+    default: '10',
+    unit: 'retries, 0-100',
+    schema: int(0, 100),
+  },
   upstreamBackoffMs: {
     env: 'UPSTREAM_BACKOFF_MS',
     description: 'Wait before the first retry of a failed upstream request; doubles per retry (half of it random), at most 30 s. A 429 waits for the rate gate instead.',
@@ -230,6 +237,20 @@ export const options = {
     default: '10000',
     unit: 'ms, 0-600000',
     schema: int(0, 600_000),
+  },
+  redisPrefix: {
+    env: 'REDIS_PREFIX',
+    description: 'Start of every Redis key and channel Tsunagu uses (jobs, progress, rate budgets), so installations can share one Redis. Processes that share a budget must share the prefix.',
+    default: 'tsunagu',
+    unit: 'letters, digits, - and _, 1-64',
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
+  },
+  upstreamRateScale: {
+    env: 'UPSTREAM_RATE_SCALE',
+    description: 'Multiplies every AniList and Jikan rate limit (bursts and in-flight caps stay). Only for a simulator whose limits are multiplied the same way, so tests and benchmarks run fast; against the real services keep 1.',
+    default: '1',
+    unit: 'factor, 1-1000',
+    schema: z.coerce.number().min(1).max(1000),
   },
 } satisfies Record<string, OptionSpec>;
 

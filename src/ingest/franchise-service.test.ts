@@ -100,6 +100,21 @@ describe('franchise service', () => {
     assert.ok(stored?.stats && stored.stats.discoveryMs > 0 && stored.stats.upstreamRequests.jikan > 0);
   });
 
+  test('when every upstream call fails the job fails, naming what it could not get', async () => {
+    const runtime = await fresh({ env: { UPSTREAM_RETRIES: '0' } });
+    const { job } = await runtime.ingest.requestIngest({ query: '9253' });
+    sim.configure({ faults: '500=1' });
+    try {
+      const events = await followJob(runtime, job.id);
+      assert.equal(finalStatus(events), 'failed');
+      const finished = (await runtime.ingest.getJob(job.id))!;
+      assert.ok(finished.failures.length > 0);
+      assert.ok(finished.failures.every((f) => f.status === 500 && f.message.length > 0), JSON.stringify(finished.failures));
+    } finally {
+      sim.configure({ faults: '' });
+    }
+  });
+
   test('a title resolves to the best match and names the others; mal:ID resolves through the MAL id', async () => {
     const runtime = await fresh({ env: { TSUNAGU_ENRICH: 'false' } });
     const byTitle = await runtime.ingest.requestIngest({ query: 'attack on titan' });

@@ -38,7 +38,7 @@ describe('faults: every call ends in data or a typed error; nothing hangs', () =
     sim.reset();
         // Storms last 1 s; a 429 pause as short as the roomy gate's would spend every retry inside one.
     const gate = () => new MemoryRateGate({ ...ROOMY_GATE, rateLimitBackoff: { initialMs: 600, maxMs: 2_000 } }, systemClock);
-    const upstreams = simUpstreams(sim, { upstreamRetries: retries, upstreamTimeoutMs: TIMEOUT_MS }, { gates: { anilist: gate(), jikan: gate() } });
+    const upstreams = simUpstreams(sim, { upstreamRetries: retries, upstreamRateLimitRetries: retries === 0 ? 0 : 10, upstreamTimeoutMs: TIMEOUT_MS }, { gates: { anilist: gate(), jikan: gate() } });
     const anilistIds = [...catalog.media.keys()].slice(0, CALLS);
     const malIds = [...catalog.mal.keys()].slice(0, CALLS);
     const [anilist, jikan] = await Promise.all([
@@ -100,7 +100,7 @@ describe('faults: every call ends in data or a typed error; nothing hangs', () =
     it(`${fault.replace(/=.*/, '')} on every request: retried once, then a typed, retryable error`, { timeout: 20_000 }, async () => {
       const faulty = await startSimulator({ catalog, faults: fault.includes('=') ? fault : `${fault}=1` });
       try {
-        const { anilist, jikan, requestCounts } = simUpstreams(faulty, { upstreamRetries: 1, upstreamTimeoutMs: TIMEOUT_MS });
+        const { anilist, jikan, requestCounts } = simUpstreams(faulty, { upstreamRetries: 1, upstreamRateLimitRetries: 1, upstreamTimeoutMs: TIMEOUT_MS });
         const [aniResult, jikanResult] = await Promise.all([anilist.fetchMedia([16498]), jikan.fetchFull(16498).catch((e: unknown) => e)]);
         const errors: Record<UpstreamName, unknown> = { anilist: aniResult.failed[0]?.error, jikan: jikanResult };
         for (const upstream of ['anilist', 'jikan'] as const) {

@@ -54,6 +54,7 @@ export function createUpstreams(config: Config, deps: UpstreamDeps): Upstreams {
       observer: deps.observer,
       timeoutMs: config.upstreamTimeoutMs,
       retries: config.upstreamRetries,
+      rateLimitRetries: config.upstreamRateLimitRetries,
       backoff: { baseMs: config.upstreamBackoffMs, maxMs: MAX_BACKOFF_MS },
       headers: { Accept: 'application/json', 'User-Agent': config.userAgent, ...headers },
       random: deps.random,

@@ -7,7 +7,6 @@ import { anilistRemoteSearch } from '../../http/remote-search.ts';
 import { startServer } from '../../http/server.ts';
 import { httpStore } from '../../http/store-adapter.ts';
 import { ensureWebBuilt } from '../../http/web-assets.ts';
-import { MemoryProgressBus } from '../../jobs/memory-progress-bus.ts';
 import { createLogger } from '../../log.ts';
 import { createRuntime } from '../../runtime.ts';
 import { CliError } from '../cli-error.ts';
@@ -40,7 +39,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const metrics = createMetrics({ processMetrics: true });
   const runtime = await createRuntime(config, logger, {
     observer: metrics.upstream,
-    bus: withJobMetrics(new MemoryProgressBus(), metrics.jobs),
+    observeBus: (bus) => withJobMetrics(bus, metrics.jobs),
     worker: flags.worker,
   });
   const shutdown = new AbortController();

@@ -10,7 +10,7 @@ const GUARD_MS = 100;
 /** AniList: one minute window with a small burst; its 429s name their wait, so the backoff is a fallback. */
 export function anilistGateOptions(config: Config): RateGateOptions {
   return {
-    windows: [{ limit: config.anilistRatePerMinute, windowMs: 60_000, burst: config.anilistBurst }],
+    windows: [{ limit: config.anilistRatePerMinute * config.upstreamRateScale, windowMs: 60_000, burst: config.anilistBurst }],
     maxInFlight: config.anilistMaxInFlight,
     // AniList's 429 is "a one-minute timeout": when it names no wait, start at a few seconds and reach that.
     rateLimitBackoff: { initialMs: 5_000, maxMs: 60_000 },
@@ -21,7 +21,10 @@ export function anilistGateOptions(config: Config): RateGateOptions {
 /** Jikan: per second AND per minute, both held; it never sends Retry-After, so the backoff is the plan. */
 export function jikanGateOptions(config: Config): RateGateOptions {
   return {
-    windows: [perSecond(config.jikanRatePerSecond), { limit: config.jikanRatePerMinute, windowMs: 60_000 }],
+    windows: [
+      perSecond(config.jikanRatePerSecond * config.upstreamRateScale),
+      { limit: config.jikanRatePerMinute * config.upstreamRateScale, windowMs: 60_000 },
+    ],
     maxInFlight: config.jikanMaxInFlight,
     rateLimitBackoff: { initialMs: 2_000, maxMs: 60_000 },
     guardMs: GUARD_MS,

@@ -62,6 +62,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {v + 1}
 `;
 
+const READ = `return {tonumber(redis.call('HGET', KEYS[1], 'v') or '0'), redis.call('HGET', KEYS[1], 's') or ''}`;
+
 const budgetSchema: z.ZodType<GateBudgetState> = z.object({
   windows: z.array(z.object({ tat: z.number().nullable(), sent: z.array(z.number()) })),
   adaptive: z.object({ pace: z.number(), learned: z.number(), headerCap: z.number(), changedAt: z.number() }),
@@ -112,6 +114,11 @@ export class RedisRateGate implements RateGate {
   /** The sync under way; a kick meanwhile sets #again instead of starting a second one. */
   #syncing: Promise<void> | null = null;
   #again = false;
+  /**
+   * The known budget may be behind in a way that makes us wait too long: other processes
+   * finished passes we still count as open. Read it afresh before the next step.
+   */
+  #stale = false;
   /** The one pending wake-up, and when it fires. */
   #timer: { at: number; cancel: AbortController } | null = null;
   #closed = false;
@@ -224,6 +231,11 @@ export class RedisRateGate implements RateGate {
 
   /** Writes pending lessons and grants every waiter that may go now, then sleeps until the next may. */
   async #sync(): Promise<void> {
+    if (this.#stale) {
+      this.#stale = false;
+      const [version, text] = (await this.#redis.eval(READ, 1, this.#key)) as [number, string];
+      this.#known = { version: Number(version), state: this.#parse(text) };
+    }
     for (;;) {
       this.#again = false;
       const now = this.#clock.now();
@@ -283,7 +295,10 @@ export class RedisRateGate implements RateGate {
     if (queued === 0 || this.#closed || this.#inFlight >= max) return this.#wakeAt(null);
     let at = budget.earliest(now);
     // Other processes' passes fill the slots; they do not announce their releases.
-    if (budget.openCount(now) >= max) at = Math.max(at, Math.min(budget.nextLapse() ?? Infinity, now + this.#pollMs));
+    if (budget.openCount(now) >= max) {
+      at = Math.max(at, Math.min(budget.nextLapse() ?? Infinity, now + this.#pollMs));
+      this.#stale = true;
+    }
     this.#wakeAt(at);
   }
 

@@ -52,6 +52,7 @@ function client(overrides: Partial<UpstreamHttpOptions> = {}) {
     logger: silentLogger,
     timeoutMs: 2_000,
     retries: 3,
+    rateLimitRetries: 3,
     backoff: { baseMs: 10, maxMs: 50 },
     headers: { 'User-Agent': 'tsunagu-test', Referer: 'https://example.test/' },
     ...overrides,
@@ -154,6 +155,16 @@ describe('UpstreamHttp', () => {
     assert.equal(arrivals.length, 2);
     assert.ok(arrivals[1].at - arrivals[0].at >= 1000, `retried after ${arrivals[1].at - arrivals[0].at} ms`);
     assert.deepEqual(events, ['waited short', 'request anilist 429 #1', 'paused anilist true', 'waited long', 'request anilist 200 #2']);
+  });
+
+  it('counts 429s apart from other failures, each against its own limit', async () => {
+    const answers = [429, 500, 429, 200];
+    const { url } = await serve((_req, res, n) => json(res, answers[n - 1] ?? 200, { n }));
+    const gate = new MemoryRateGate({ ...roomyGate, rateLimitBackoff: { initialMs: 10, maxMs: 10 } }, systemClock);
+    assert.equal((await client({ gate, retries: 1, rateLimitRetries: 2 }).call({ method: 'GET', url })).attempts, 4);
+    const strict = await serve((_req, res, n) => json(res, answers[n - 1] ?? 200, { n }));
+    const error = await failure(client({ gate, retries: 5, rateLimitRetries: 1 }).call({ method: 'GET', url: strict.url }));
+    assert.deepEqual([error.kind, error.status, error.attempts], ['rate-limited', 429, 3], 'the second 429 is one too many');
   });
 
   it('treats a 2xx whose body carries a 429 status (Jikan\'s string "429") as rate limited', async () => {

@@ -16,8 +16,14 @@ export interface UpstreamHttpOptions {
   observer?: UpstreamObserver;
   /** One attempt's limit, headers and body included, ms. */
   timeoutMs: number;
-  /** Retries of a retryable failure after the first attempt. */
+  /** Retries of a retryable failure (not a 429) after the first attempt. */
   retries: number;
+  /**
+   * 429s one call may meet and still be retried, each after the gate's pause. Counted
+   * apart from `retries`: a 429 says "later", not "broken", and a storm of them would
+   * otherwise use up the retries a 5xx needs.
+   */
+  rateLimitRetries: number;
   backoff: BackoffOptions;
   /** Sent with every request (User-Agent, Referer, Accept). */
   headers: Record<string, string>;
@@ -66,8 +72,10 @@ export class UpstreamHttp {
   }
 
   async call(call: HttpCall): Promise<HttpResult> {
-    const { upstream, gate, clock, logger, observer, retries } = this.options;
+    const { upstream, gate, clock, logger, observer } = this.options;
     const request = `${call.method} ${call.url}`;
+    let failures = 0;
+    let rateLimits = 0;
     for (let attempt = 1; ; attempt++) {
       let pass;
       try {
@@ -85,11 +93,13 @@ export class UpstreamHttp {
 
       const error = outcome.error;
       error.attempts = attempt;
-      if (error.kind === 'rate-limited') observer?.onRateLimited?.({ upstream, pauseMs });
-      if (!error.retryable || attempt > retries) throw error;
+      const limited = error.kind === 'rate-limited';
+      if (limited) observer?.onRateLimited?.({ upstream, pauseMs });
+      if (limited ? ++rateLimits > this.options.rateLimitRetries : ++failures > this.options.retries) throw error;
+      if (!error.retryable) throw error;
       logger.debug({ upstream, request, status: error.status, kind: error.kind, attempt, pauseMs }, 'upstream attempt failed; retrying');
       // A 429 already paused the whole gate; waiting again here would only add delay.
-      if (error.kind !== 'rate-limited') {
+      if (!limited) {
         try {
           await clock.sleep(backoffDelay(attempt, this.options.backoff, this.options.random ?? Math.random), call.signal);
         } catch (reason) {

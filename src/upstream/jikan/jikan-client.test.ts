@@ -81,7 +81,7 @@ describe('JikanClient against the simulator', () => {
   it("reads Jikan's string \"429\" as rate limited and pauses the whole upstream", async () => {
     const limited = await startSimulator({ catalog, faults: '429=1@jikan' });
     after(() => limited.close());
-    const upstreams = simUpstreams(limited, { upstreamRetries: 0 });
+    const upstreams = simUpstreams(limited, { upstreamRateLimitRetries: 0 });
     const error = await failure(upstreams.jikan.fetchFull(16498));
     assert.deepEqual([error.upstream, error.status, error.kind, error.retryable], ['jikan', 429, 'rate-limited', true]);
     assert.match(error.bodyExcerpt ?? '', /"status":"429"/);

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.ts';
+import { createLogger } from '../../log.ts';
+import { createRuntime } from '../../runtime.ts';
+
+interface WorkerFlags {
+  concurrency?: string;
+}
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run ingest jobs without serving HTTP, beside `serve --no-worker` (see Running at scale); SIGTERM puts running jobs back in the queue')
+    .option('--concurrency <n>', 'jobs this process runs at once, 1-64 (default: WORKER_CONCURRENCY, 4)')
+    .action((flags: WorkerFlags) => work(flags));
+}
+
+async function work(flags: WorkerFlags): Promise<void> {
+  const config = loadConfig(process.env, { workerConcurrency: flags.concurrency });
+  const logger = createLogger(config.logLevel, { name: 'worker' });
+  if (!config.redisUrl) {
+    // Still useful (jobs come from the database), but each process would pace the upstreams on its own.
+    logger.warn('REDIS_URL is not set: this worker takes jobs from the database, but its rate budget and progress events are its own');
+  }
+  const runtime = await createRuntime(config, logger, { worker: true });
+  logger.info({ concurrency: config.workerConcurrency, queue: config.redisUrl ? 'bullmq' : 'database' }, 'worker ready');
+  process.stderr.write(`tsunagu: worker taking jobs (${config.workerConcurrency} at once)\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // A second signal while jobs wind down means "now": their leases bring them back later.
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      logger.info({ signal }, 'stopping: running jobs go back to the queue at their next safe point');
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await runtime.close();
+  logger.info('stopped');
+}

@@ -1,0 +1,55 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config/config.ts';
+import { BullMqJobQueue } from '../jobs/bullmq-job-queue.ts';
+import { RedisProgressBus } from '../jobs/redis-progress-bus.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import { anilistGateOptions, jikanGateOptions } from '../upstream/gate/gate-presets.ts';
+import { RedisRateGate } from '../upstream/gate/redis-rate-gate.ts';
+import type { UpstreamName } from '../upstream/upstream-error.ts';
+import { openRedis, redisKey } from './redis-connection.ts';
+
+/** The parts that make processes one installation when REDIS_URL is set. */
+export interface RedisParts {
+  /** One budget per upstream, shared by every process with the same REDIS_PREFIX. */
+  gates: Record<UpstreamName, RedisRateGate>;
+  /** A new bus on the shared connection (it opens its own subscriber connection). */
+  bus(): RedisProgressBus;
+  /** The BullMQ queue over the store's job table. */
+  queue(store: Store): BullMqJobQueue;
+  /** Closes the gates and the connection; close the queue and the bus first (they use it). */
+  close(): Promise<void>;
+}
+
+/** Opens one Redis connection and builds the gates, bus and queue on it (each adds the connections it needs). */
+export function createRedisParts(config: Config & { redisUrl: string }, deps: { logger: Logger; clock: Clock }): RedisParts {
+  const { logger, clock } = deps;
+  const redis = openRedis(config.redisUrl, logger, 'main');
+  const prefix = config.redisPrefix;
+  const gate = (upstream: UpstreamName, options: ReturnType<typeof anilistGateOptions>) =>
+    new RedisRateGate(redis, options, {
+      key: redisKey(prefix, 'gate', upstream),
+      clock,
+      logger,
+      // A pass outlives one attempt (the timeout) only when its process is gone.
+      passLapseMs: Math.min(3_600_000, Math.max(1_000, 2 * config.upstreamTimeoutMs)),
+    });
+  const gates = { anilist: gate('anilist', anilistGateOptions(config)), jikan: gate('jikan', jikanGateOptions(config)) };
+  return {
+    gates,
+    bus: () => new RedisProgressBus({ redis, prefix, clock, logger }),
+    queue: (store) =>
+      new BullMqJobQueue(store.jobs, {
+        connection: redis,
+        prefix,
+        concurrency: config.workerConcurrency,
+        leaseMs: config.jobLeaseMs,
+        clock,
+        logger,
+      }),
+    async close() {
+      await Promise.all([gates.anilist.close(), gates.jikan.close()]);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
