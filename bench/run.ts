@@ -51,18 +51,19 @@ const FULL: Plan = {
 };
 
 /**
- * Low latency, loose limits, small franchises: checks that every strategy reaches the same
- * members, not how fast. Tsunagu's gates are opened to the simulator's limits so the run
- * stays short; its logic is the same.
+ * Low latency, every limit ten times the real one, small franchises: checks that every
+ * strategy reaches the same members, not how fast. Tsunagu's gates are scaled by the same
+ * factor (UPSTREAM_RATE_SCALE, made for this), so its logic and proportions are the defaults'.
  */
+const QUICK_SCALE = 10;
 const QUICK: Plan = {
-  sim: { latencyMs: 20, jitterMs: 10, jikanPerSecond: 10, jikanPerMinute: 600, seed: 1 },
-  scenarios: [{ name: 'quick', anilistPerMinute: 600, jikanPerSecond: 10, jikanPerMinute: 600 }],
+  sim: { latencyMs: 20, jitterMs: 10, jikanPerSecond: 3 * QUICK_SCALE, jikanPerMinute: 60 * QUICK_SCALE, seed: 1 },
+  scenarios: [{ name: 'quick', anilistPerMinute: 90 * QUICK_SCALE, jikanPerSecond: 3 * QUICK_SCALE, jikanPerMinute: 60 * QUICK_SCALE }],
   franchises: [
     { name: 'Steins;Gate', rootId: 9253 },
     { name: 'Attack on Titan', rootId: 16498 },
   ],
-  tsunaguEnv: { ANILIST_RATE_PER_MINUTE: '90', ANILIST_BURST: '30', JIKAN_RATE_PER_SECOND: '3', JIKAN_RATE_PER_MINUTE: '60' },
+  tsunaguEnv: { UPSTREAM_RATE_SCALE: String(QUICK_SCALE) },
   serveArgs: ['--seconds', '1', '--connections', '4'],
   bulkStore: false,
 };

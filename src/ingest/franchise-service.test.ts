@@ -5,7 +5,7 @@ import { systemClock } from '../clock.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import type { ProgressEvent } from './progress-event.ts';
-import { catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from './ingest-test-harness.ts';
+import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from './ingest-test-harness.ts';
 
 const AOT = 16498;
 
@@ -37,14 +37,13 @@ describe('franchise service', () => {
   test('50 concurrent ingests of Attack on Titan members make one job and the upstream requests of one run', async () => {
     const { members } = await catalogFranchise(AOT);
     // One run alone, for the request counts to match.
-    const single = await fresh();
-    sim.reset();
+    const oneRun = callCounter();
+    const single = await fresh({ runtime: { observer: oneRun.observer } });
     const alone = await single.ingest.requestIngest({ query: String(AOT) });
     await followJob(single, alone.job.id);
-    const oneRun = { anilist: sim.stats().anilist.requests, jikan: sim.stats().jikan.requests };
 
-    const runtime = await fresh();
-    sim.reset();
+    const fifty = callCounter();
+    const runtime = await fresh({ runtime: { observer: fifty.observer } });
     const ids = [...members.keys()];
     const requests = Array.from({ length: 50 }, (_, i) => runtime.ingest.requestIngest({ query: String(ids[i % ids.length]) }));
     const results = await Promise.all(requests);
@@ -58,9 +57,8 @@ describe('franchise service', () => {
     assert.equal((await runtime.store.jobs.list({ limit: 10 })).length, 1);
     // No more than one run: the requests that resolve the 50 queries share one batch, so
     // AniList may even see fewer (every member is fetched by it, none by discovery).
-    const stats = sim.stats();
-    assert.ok(stats.anilist.requests <= oneRun.anilist, `AniList ${stats.anilist.requests} requests, one run ${oneRun.anilist}`);
-    assert.equal(stats.jikan.requests, oneRun.jikan);
+    assert.ok(fifty.calls.anilist <= oneRun.calls.anilist, `AniList ${fifty.calls.anilist} calls, one run ${oneRun.calls.anilist}`);
+    assert.equal(fifty.calls.jikan, oneRun.calls.jikan);
     // A member asked for while the franchise is stored and no job runs: new work, but nothing to fetch.
     assert.equal((await runtime.ingest.franchiseOf(AOT))?.franchise.size, members.size);
   });

@@ -20,6 +20,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts'
 import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
 import { createStore, type Store } from '../store/store.ts';
 import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
+import type { UpstreamObserver } from '../upstream/upstream-observer.ts';
 import type { ProgressEvent } from './progress-event.ts';
 import { FINAL_STATUSES } from './progress-event.ts';
 
@@ -46,12 +47,29 @@ export function testEnv(sim: RunningSimulator, databaseUrl: string, extra: Recor
     JIKAN_URL: sim.jikanUrl,
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
-    UPSTREAM_TIMEOUT_MS: '2000',
+    // Generous: on a loaded machine a short timeout turns slow answers into retries. Tests of
+    // hangs set their own.
+    UPSTREAM_TIMEOUT_MS: '10000',
     UPSTREAM_BACKOFF_MS: '20',
     JOB_LEASE_MS: '1000',
     JOB_POLL_MS: '50',
     ...extra,
   };
+}
+
+/**
+ * Counts upstream calls as the engine made them: first attempts only. The simulator's
+ * request counts also hold the HTTP layer's retries, which a loaded machine (timeouts)
+ * adds at random; what a test about the engine's own work compares is its calls.
+ */
+export function callCounter() {
+  const calls = { anilist: 0, jikan: 0 };
+  const observer: UpstreamObserver = {
+    onRequest: ({ upstream, attempt }) => {
+      if (attempt === 1) calls[upstream]++;
+    },
+  };
+  return { calls, observer };
 }
 
 export interface TestDatabase {

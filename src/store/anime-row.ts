@@ -118,37 +118,51 @@ export function rowToAnime(row: AnimeTable): StoredAnime {
 // instead of failing the whole batch's statement.
 const INT32_FIELDS = ['seasonYear', 'episodes', 'duration'] as const;
 const INT64_FIELDS = ['popularity', 'updatedAt'] as const;
+const DATE_PARTS = ['year', 'month', 'day'] as const;
+const TEXT_FIELDS = ['format', 'status', 'season', 'source', 'coverImage', 'coverColor', 'bannerImage', 'description'] as const;
+const TITLE_FIELDS = ['romaji', 'english', 'native'] as const;
+const LIST_FIELDS = ['synonyms', 'genres', 'tags', 'studios'] as const;
 const INT32_MAX = 2 ** 31 - 1;
+
+// Module-level helpers, not closures: this runs for every stored entry, and closures made
+// per call (named by tsx at runtime) cost more than the checks themselves.
+function isInt32OrNull(value: unknown): boolean {
+  return value === null || (Number.isSafeInteger(value) && Math.abs(value as number) <= INT32_MAX);
+}
+
+function isTextOrNull(value: unknown): boolean {
+  return value === null || typeof value === 'string';
+}
+
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
 
 /** Why an entry cannot be stored as given, or undefined when it can. Checked before any SQL so one bad entry never fails its batch. */
 export function animeProblem(anime: Anime): string | undefined {
   if (!anime || !isId(anime.id)) return `id ${String(anime?.id)} is not a positive safe integer`;
   if (anime.idMal !== null && !isId(anime.idMal)) return `idMal ${String(anime.idMal)} is not a positive safe integer`;
   if (!Number.isSafeInteger(anime.fetchedAt)) return `fetchedAt ${String(anime.fetchedAt)} is not a time in ms`;
-  const int32 = (value: number | null | undefined) => value === null || (Number.isSafeInteger(value) && Math.abs(value!) <= INT32_MAX);
   for (const field of INT32_FIELDS) {
-    if (!int32(anime[field])) return `${field} ${String(anime[field])} is not a 32-bit integer or null`;
+    if (!isInt32OrNull(anime[field])) return `${field} ${String(anime[field])} is not a 32-bit integer or null`;
   }
   for (const field of INT64_FIELDS) {
     const value = anime[field];
     if (value !== null && !Number.isSafeInteger(value)) return `${field} ${String(value)} is not an integer or null`;
   }
-  for (const [name, date] of [['startDate', anime.startDate], ['endDate', anime.endDate]] as const) {
-    for (const part of ['year', 'month', 'day'] as const) {
-      if (!int32(date?.[part])) return `${name}.${part} ${String(date?.[part])} is not a 32-bit integer or null`;
+  for (const name of ['startDate', 'endDate'] as const) {
+    const date = anime[name];
+    if (!date) return `${name} is missing`;
+    for (const part of DATE_PARTS) {
+      if (!isInt32OrNull(date[part])) return `${name}.${part} ${String(date[part])} is not a 32-bit integer or null`;
     }
   }
   if (!anime.title) return 'title is missing';
-  const { format, status, season, source, coverImage, coverColor, bannerImage, description } = anime;
-  const texts = { ...anime.title, format, status, season, source, coverImage, coverColor, bannerImage, description };
-  for (const [name, value] of Object.entries(texts)) {
-    if (value !== null && typeof value !== 'string') return `${name} is not text or null`;
-  }
+  for (const field of TITLE_FIELDS) if (!isTextOrNull(anime.title[field])) return `title.${field} is not text or null`;
+  for (const field of TEXT_FIELDS) if (!isTextOrNull(anime[field])) return `${field} is not text or null`;
   if (typeof anime.isAdult !== 'boolean') return 'isAdult is not a boolean';
   if (anime.averageScore !== null && !Number.isFinite(anime.averageScore)) return `averageScore ${String(anime.averageScore)} is not a number`;
-  for (const list of ['synonyms', 'genres', 'tags', 'studios'] as const) {
-    if (!Array.isArray(anime[list]) || anime[list].some((s) => typeof s !== 'string')) return `${list} is not a list of strings`;
-  }
+  for (const field of LIST_FIELDS) if (!isStringList(anime[field])) return `${field} is not a list of strings`;
   return undefined;
 }
 

@@ -32,6 +32,7 @@ test('bad URLs fail with a StoreError that names the accepted forms and hides th
     ['mysql://root:hunter2@db/app', /expected sqlite:<path>, a file path or postgres:\/\/\.\.\./],
     ['postgres://db/app?schema=bad-name', /schema "bad-name"/],
     ['postgres://db/app?schema=1abc', /schema "1abc"/],
+    ['postgres://db/app?schema=Tsunagu', /lower-case/],
   ];
   for (const [url, message] of cases) {
     assert.throws(() => parseDatabaseUrl(url), (error: unknown) => {

@@ -10,7 +10,8 @@ export type DatabaseTarget =
       schema: string | undefined;
     };
 
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+// Lower case only: search_path folds unquoted names, while the schema is created quoted.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Reads DATABASE_URL: `sqlite:<path>`, `sqlite://<path>`, a plain path or `:memory:` mean SQLite;
@@ -41,7 +42,7 @@ function postgresTarget(url: string): DatabaseTarget {
   }
   const schema = parsed.searchParams.get('schema') ?? undefined;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new StoreError('bad-url', `schema ${JSON.stringify(schema)}: expected letters, digits and _ (at most 63, not starting with a digit)`);
+    throw new StoreError('bad-url', `schema ${JSON.stringify(schema)}: expected lower-case letters, digits and _ (at most 63, not starting with a digit)`);
   }
   parsed.searchParams.delete('schema');
   return { dialect: 'postgres', connectionString: parsed.toString(), schema };

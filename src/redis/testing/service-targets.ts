@@ -15,7 +15,7 @@ export interface RedisTarget {
   /** Why tests cannot run, or undefined when they can. */
   skip: string | undefined;
   url: string;
-  /** Unique to this run; every key written must start with it. */
+  /** Unique to this run; every key written must start with it (REDIS_PREFIX may add to it: `<prefix>-1`). */
   prefix: string;
   /** Deletes every key under the prefix and closes the admin connection. */
   cleanup(): Promise<void>;
@@ -52,7 +52,7 @@ export async function redisTarget(): Promise<RedisTarget> {
     async cleanup() {
       let cursor = '0';
       do {
-        const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
         if (keys.length > 0) await admin.unlink(...keys);
         cursor = next;
       } while (cursor !== '0');

@@ -95,13 +95,12 @@ export class UpstreamHttp {
       error.attempts = attempt;
       const limited = error.kind === 'rate-limited';
       if (limited) observer?.onRateLimited?.({ upstream, pauseMs });
-      if (limited ? ++rateLimits > this.options.rateLimitRetries : ++failures > this.options.retries) throw error;
-      if (!error.retryable) throw error;
+      if (!error.retryable || (limited ? ++rateLimits > this.options.rateLimitRetries : ++failures > this.options.retries)) throw error;
       logger.debug({ upstream, request, status: error.status, kind: error.kind, attempt, pauseMs }, 'upstream attempt failed; retrying');
       // A 429 already paused the whole gate; waiting again here would only add delay.
       if (!limited) {
         try {
-          await clock.sleep(backoffDelay(attempt, this.options.backoff, this.options.random ?? Math.random), call.signal);
+          await clock.sleep(backoffDelay(failures, this.options.backoff, this.options.random ?? Math.random), call.signal);
         } catch (reason) {
           throw this.abortedOr(reason, call, request, attempt);
         }
