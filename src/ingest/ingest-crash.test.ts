@@ -14,7 +14,14 @@ const KILLS = 6;
  * real upstreams' limits: AniList with the whole minute's budget as burst (so discovery runs
  * at round-trip speed) and Jikan at its published 3/s.
  */
-const CHILD_ENV = { ANILIST_RATE_PER_MINUTE: '90', ANILIST_BURST: '30', JIKAN_RATE_PER_SECOND: '3', JIKAN_RATE_PER_MINUTE: '60' };
+const CHILD_ENV = {
+  ANILIST_RATE_PER_MINUTE: '90',
+  ANILIST_BURST: '30',
+  JIKAN_RATE_PER_SECOND: '3',
+  JIKAN_RATE_PER_MINUTE: '60',
+  // A re-run waits this long for the killed run's job to be free.
+  JOB_LEASE_MS: '1000',
+};
 
 interface Run {
   code: number | null;

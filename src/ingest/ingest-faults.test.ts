@@ -28,7 +28,7 @@ test('20% faults: the job ends with every entry or names each missing one, and a
   };
   // No client retries, so faults do reach the engine: its own retry round and its failure
   // records are what is tested here, not the HTTP layer's retries.
-  const env = { UPSTREAM_RETRIES: '0', UPSTREAM_TIMEOUT_MS: '500' };
+  const env = { UPSTREAM_RETRIES: '0', UPSTREAM_TIMEOUT_MS: '2000' };
   const first = await testRuntime(sim, db.url, { env });
   let jikanFailedBefore = 0;
   let aniListFailedBefore = 0;

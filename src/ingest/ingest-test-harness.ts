@@ -51,7 +51,9 @@ export function testEnv(sim: RunningSimulator, databaseUrl: string, extra: Recor
     // hangs set their own.
     UPSTREAM_TIMEOUT_MS: '10000',
     UPSTREAM_BACKOFF_MS: '20',
-    JOB_LEASE_MS: '1000',
+    // Long enough that a loaded machine's late heartbeats do not hand a job to another worker;
+    // the crash test, which waits for a dead process's lease, sets a short one.
+    JOB_LEASE_MS: '5000',
     JOB_POLL_MS: '50',
     ...extra,
   };

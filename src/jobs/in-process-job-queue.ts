@@ -137,6 +137,9 @@ export class InProcessJobQueue implements JobQueue {
         return;
       }
       if (!job) return;
+      // Our own job, whose heartbeat came late (a stalled event loop): the claim just renewed
+      // our lease, and the run already under way goes on; a second copy would do it all twice.
+      if (this.#running.has(job.id)) continue;
       if (this.#closed) {
         await this.#jobs.requeue(job.id).catch(() => undefined);
         return;

@@ -25,14 +25,13 @@ export function searchText(anime: Pick<Anime, 'title' | 'synonyms'>): string {
 }
 
 export function animeToRow(anime: Anime): AnimeColumns {
-  const strings = (list: string[]) => toJsonText(list);
   return {
     id: anime.id,
     mal_id: anime.idMal,
     title_romaji: cleanNullableText(anime.title.romaji),
     title_english: cleanNullableText(anime.title.english),
     title_native: cleanNullableText(anime.title.native),
-    synonyms: strings(anime.synonyms),
+    synonyms: toJsonText(anime.synonyms),
     search_text: searchText(anime),
     format: cleanNullableText(anime.format),
     status: cleanNullableText(anime.status),
@@ -47,9 +46,9 @@ export function animeToRow(anime: Anime): AnimeColumns {
     episodes: anime.episodes,
     duration: anime.duration,
     source: cleanNullableText(anime.source),
-    genres: strings(anime.genres),
-    tags: strings(anime.tags),
-    studios: strings(anime.studios),
+    genres: toJsonText(anime.genres),
+    tags: toJsonText(anime.tags),
+    studios: toJsonText(anime.studios),
     average_score: anime.averageScore,
     popularity: anime.popularity,
     cover_image: cleanNullableText(anime.coverImage),

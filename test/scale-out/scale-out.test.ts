@@ -26,8 +26,8 @@ const FINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 const TEN = [1, 30, 33, 71, 121, 136, 154, 170, 232, 249];
 const FATE = 356;
 
-function simulatorAt(scale: number): Promise<RunningSimulator> {
-  return startSimulator({ latencyMs: 20, jitterMs: 10, anilistRatePerMinute: 30 * scale, jikanPerSecond: 3 * scale, jikanPerMinute: 60 * scale });
+function simulatorAt(scale: number, jikanPerSecond = 3): Promise<RunningSimulator> {
+  return startSimulator({ latencyMs: 20, jitterMs: 10, anilistRatePerMinute: 30 * scale, jikanPerSecond: jikanPerSecond * scale, jikanPerMinute: 60 * scale });
 }
 
 describe('scale out: an API process and worker processes on PostgreSQL and Redis', { skip }, () => {
@@ -60,16 +60,20 @@ describe('scale out: an API process and worker processes on PostgreSQL and Redis
   const pidOf = (workerId: string | null) => Number(workerId?.split(':')[1]);
 
   describe('ten franchises at once over three workers', () => {
-    const SCALE = 20;
+    const SCALE = 10;
+    // Jikan's per-second limit is the one three processes would overrun together: each gate
+    // holds 1/s x SCALE, the simulator refuses above 1.5/s x SCALE.
+    const JIKAN_PER_SECOND = 1.5;
     let sim: RunningSimulator;
     before(async () => {
-      sim = await simulatorAt(SCALE);
+      sim = await simulatorAt(SCALE, JIKAN_PER_SECOND);
     });
     after(() => sim.close());
 
     test('every job succeeds, no window of either upstream is ever over its limit, no 429', { timeout: 180_000 }, async (t) => {
       const { databaseUrl, store, redis: prefix } = await installation();
-      const cluster = await TsunaguCluster.start(clusterEnv(sim, databaseUrl, prefix, { UPSTREAM_RATE_SCALE: String(SCALE) }), 3);
+      const env = clusterEnv(sim, databaseUrl, prefix, { UPSTREAM_RATE_SCALE: String(SCALE), JIKAN_RATE_PER_SECOND: '1' });
+      const cluster = await TsunaguCluster.start(env, 3);
       try {
         const jobs = await Promise.all(TEN.map((id) => cluster.ingest(String(id))));
         assert.equal(new Set(jobs.map((j) => j.id)).size, 10);
@@ -90,13 +94,11 @@ describe('scale out: an API process and worker processes on PostgreSQL and Redis
         assert.equal(stats.anilist.rateLimited, 0, 'AniList 429s');
         assert.equal(stats.jikan.rateLimited, 0, 'Jikan 429s');
         assert.ok(stats.anilist.peak60s <= 30 * SCALE, `AniList peak ${stats.anilist.peak60s} per 60 s`);
-        assert.ok(stats.jikan.peak1s <= 3 * SCALE, `Jikan peak ${stats.jikan.peak1s} per s`);
+        assert.ok(stats.jikan.peak1s <= JIKAN_PER_SECOND * SCALE, `Jikan peak ${stats.jikan.peak1s} per s`);
         assert.ok(stats.jikan.peak60s <= 60 * SCALE, `Jikan peak ${stats.jikan.peak60s} per 60 s`);
 
         const records = await Promise.all(jobs.map((j) => store.jobs.get(j.id)));
         assert.deepEqual(records.map((r) => r!.attempts), TEN.map(() => 1), 'each job ran once');
-        const sent = finals.reduce((sum, j) => ({ anilist: sum.anilist + j.stats!.upstreamRequests.anilist, jikan: sum.jikan + j.stats!.upstreamRequests.jikan }), { anilist: 0, jikan: 0 });
-        assert.deepEqual({ anilist: stats.anilist.requests, jikan: stats.jikan.requests }, sent, 'every upstream request belongs to one job run');
         const ranOn = new Set(records.map((r) => pidOf(r!.workerId)));
         assert.ok(ranOn.size >= 2, `jobs ran on ${ranOn.size} worker process(es)`);
         assert.ok([...ranOn].every((pid) => cluster.workers.some((w) => w.pid === pid)), 'only workers ran jobs, not the API');
