@@ -28,7 +28,7 @@ export function createRedisParts(config: Config & { redisUrl: string }, deps: { 
   const prefix = config.redisPrefix;
   const gate = (upstream: UpstreamName, options: ReturnType<typeof anilistGateOptions>) =>
     new RedisRateGate(redis, options, {
-      key: redisKey(prefix, 'gate', upstream, process.pid),
+      key: redisKey(prefix, 'gate', upstream),
       clock,
       logger,
       // A pass outlives one attempt (the timeout) only when its process is gone.
