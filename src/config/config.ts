@@ -58,7 +58,7 @@ export const options = {
   },
   anilistRatePerMinute: {
     env: 'ANILIST_RATE_PER_MINUTE',
-    description: 'AniList requests per minute to start from; lowered (never raised above) what `X-RateLimit-Limit` reports.',
+    description: 'AniList requests per minute before any response has said more; then the pace follows what `X-RateLimit-Limit` announces, minus headroom, up to ANILIST_MAX_RATE_PER_MINUTE.',
     default: '28',
     unit: 'requests/min, 1-90',
     schema: positive(90),
@@ -251,6 +251,13 @@ export const options = {
     default: '1',
     unit: 'factor, 1-1000',
     schema: z.coerce.number().min(1).max(1000),
+  },
+  anilistMaxRatePerMinute: {
+    env: 'ANILIST_MAX_RATE_PER_MINUTE',
+    description: 'The most AniList requests per minute the gate ever sends, whatever `X-RateLimit-Limit` announces (AniList documents 90). A start pace above it is lowered to it.',
+    default: '90',
+    unit: 'requests/min, 1-90',
+    schema: positive(90),
   },
 } satisfies Record<string, OptionSpec>;
 

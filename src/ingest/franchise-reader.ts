@@ -1,66 +1,107 @@
-import { displayTitle, type StoredAnime } from '../domain/anime.ts';
+import { displayTitle } from '../domain/anime.ts';
+import { isStale } from '../domain/freshness.ts';
 import type { FranchisePolicy } from '../domain/franchise-policy.ts';
-import { createFranchiseWalk, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
+import { walkFranchise, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
 import { inverseOf, type Relation, type RelationType } from '../domain/relation-type.ts';
 import { releaseOrder, storyOrder } from '../domain/watch-order.ts';
+import type { AnimeSummary } from '../store/anime-repository.ts';
 import type { Store } from '../store/store.ts';
 import type { FranchiseMember, FranchiseStats, FranchiseView } from './franchise-view.ts';
-import { storedWalkEdges } from './stored-edges.ts';
 
 export function emptyStats(): FranchiseStats {
   return { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [], disagreements: [] };
 }
 
+/** Jobs whose stats describe stored data: a failed or cancelled run's are not what is shown. */
+const STATS_STATUSES = ['succeeded', 'partial'] as const;
+
 /**
  * Walks a franchise under `policy` over stored AniList edges: the same walk discovery runs
  * over the network, so the same members. Edges still waiting for their target count too,
  * so a member that is not stored (a crash, a failed fetch) shows up as a member; callers
- * tell it by its absence from the anime table. One pair of queries per hop.
+ * tell it by its absence from the anime table. One query loads the stored component (see
+ * RelationRepository.componentEdges); the walk then runs in memory.
  */
-export async function walkStored(
-  store: Pick<Store, 'relations' | 'db'>,
-  rootId: number,
-  policy: FranchisePolicy,
-): Promise<FranchiseWalkResult> {
-  const walk = createFranchiseWalk(rootId, policy);
-  for (let ids = walk.pending(); ids.length > 0; ids = walk.pending()) {
-    const edges = await storedWalkEdges(store, ids);
-    walk.visitAll(ids.map((id) => [id, edges.get(id)] as const));
+export async function walkStored(store: Pick<Store, 'relations'>, rootId: number, policy: FranchisePolicy): Promise<FranchiseWalkResult> {
+  return (await loadStored(store, rootId, policy)).walk;
+}
+
+async function loadStored(store: Pick<Store, 'relations'>, rootId: number, policy: FranchisePolicy) {
+  const { stored, pending } = await store.relations.componentEdges(rootId, [...policy.follow]);
+  const edgesOf = new Map<number, Relation[]>();
+  for (const edge of [...stored, ...pending]) {
+    const list = edgesOf.get(edge.from);
+    if (list) list.push(edge);
+    else edgesOf.set(edge.from, [edge]);
   }
-  return walk.result();
+  // An entry without edges is still known (stored, or waiting to be): [] rather than undefined.
+  const walk = walkFranchise(rootId, (id) => edgesOf.get(id) ?? [], policy);
+  return { walk, stored };
+}
+
+export interface ReadFranchiseOptions {
+  policy: FranchisePolicy;
+  /** Now, ms since epoch: decides which members are stale. */
+  now: number;
+  /**
+   * What follows `franchise:<id>` in the dedupe key of this policy's ingest jobs ('' for the
+   * default policy): stats come from the last such job of any member. Default ''.
+   */
+  jobKeySuffix?: string;
 }
 
 /**
  * The stored franchise of an entry with its watch orders; null when the entry is not
  * stored. `stale` is true when a member is past its freshness TTL or a member the walk
- * reaches is not stored: either way a refresh would change what is shown.
+ * reaches is not stored: either way a refresh would change what is shown. `stats` are those
+ * of the last succeeded or partial ingest job keyed by any member (a job's key names the
+ * lowest member when it started, which may have changed since), with this read's
+ * disagreements; zeros when no such job is stored. Three queries: the component's edges,
+ * the members' columns the view shows, the job.
  */
 export async function readFranchise(
-  store: Pick<Store, 'anime' | 'relations' | 'db'>,
+  store: Pick<Store, 'anime' | 'relations' | 'jobs'>,
   rootId: number,
-  options: { policy: FranchisePolicy; now: number },
+  options: ReadFranchiseOptions,
 ): Promise<FranchiseView | null> {
-  const root = await store.anime.get(rootId);
-  if (!root) return null;
-  const { members: depths, truncated } = await walkStored(store, rootId, options.policy);
+  const { walk, stored } = await loadStored(store, rootId, options.policy);
+  const { members: depths, truncated } = walk;
   const ids = [...depths.keys()];
-  const [anime, relations, stale] = await Promise.all([
-    store.anime.getMany(ids),
-    store.relations.listAmong(ids),
-    store.anime.staleIds(ids, options.now),
+  const suffix = options.jobKeySuffix ?? '';
+  const [anime, job] = await Promise.all([
+    store.anime.getSummaries(ids),
+    store.jobs.findLatestFinished(ids.map((id) => `franchise:${id}${suffix}`), STATS_STATUSES),
   ]);
+  const root = anime.find((a) => a.id === rootId);
+  if (!root) return null;
   const members = anime.map((a) => toMember(a, depths.get(a.id) ?? 0));
+  const relations = stored.filter((r) => depths.has(r.from) && depths.has(r.to));
   const anilistEdges = relations.filter((r) => r.source === 'anilist');
+  const stale = anime.length < ids.length || anime.some((a) => isStale(a.status, a.fetchedAt, options.now));
   return {
-    franchise: { id: rootId, title: displayTitle(root.title, root.id), size: members.length, truncated, stale: stale.length > 0 },
+    franchise: { id: rootId, title: displayTitle(root.title, root.id), size: members.length, truncated, stale },
     members,
     relations: relations.map(({ from, to, type, source }) => ({ from, to, type, source })),
     watchOrder: { release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
-    stats: { ...emptyStats(), disagreements: disagreements(relations) },
+    stats: { ...jobStats(job?.result), disagreements: disagreements(relations) },
   };
 }
 
-function toMember(anime: StoredAnime, depth: number): FranchiseMember {
+/** A stored job's stats, or zeros; results written before stats existed fall back field by field. */
+function jobStats(result: unknown): FranchiseStats {
+  const stats = (result as { stats?: Partial<FranchiseStats> } | null | undefined)?.stats;
+  const zero = emptyStats();
+  if (!stats || typeof stats !== 'object') return zero;
+  return {
+    durationMs: stats.durationMs ?? zero.durationMs,
+    discoveryMs: stats.discoveryMs ?? zero.discoveryMs,
+    enrichmentMs: stats.enrichmentMs ?? zero.enrichmentMs,
+    upstreamRequests: stats.upstreamRequests ?? zero.upstreamRequests,
+    failures: stats.failures ?? zero.failures,
+  };
+}
+
+function toMember(anime: AnimeSummary, depth: number): FranchiseMember {
   return {
     id: anime.id,
     idMal: anime.idMal,

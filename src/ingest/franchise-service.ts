@@ -115,7 +115,7 @@ export class FranchiseService implements IngestService {
 
   /** The stored franchise under a policy (default: the service's), with no refresh started. */
   franchiseOf(animeId: number, policy: FranchisePolicy = this.deps.policy): Promise<FranchiseView | null> {
-    return readFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now() });
+    return readFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now(), jobKeySuffix: this.keySuffix(policy) });
   }
 
   async cancel(jobId: string): Promise<JobView | null> {

@@ -1,10 +1,11 @@
 import { CompiledQuery, sql } from 'kysely';
-import type { Anime, MalInfo, StoredAnime } from '../domain/anime.ts';
+import type { Anime, FuzzyDate, MalInfo, MalStatus, StoredAnime, Titles } from '../domain/anime.ts';
 import { isMalStale, isStale } from '../domain/freshness.ts';
 import { normaliseTitle } from '../domain/title.ts';
 import { animeProblem, animeToRow, malToRow, rowToAnime, type AnimeColumns } from './anime-row.ts';
 import { animeUpsertStatement } from './anime-upsert-statement.ts';
 import { chunk, IDS_PER_QUERY, ROWS_PER_INSERT } from './chunk.ts';
+import type { AnimeTable } from './schema.ts';
 import { lockWrites, withTransaction, type StoreContext } from './store-context.ts';
 
 export interface AnimeUpsertResult {
@@ -18,11 +19,63 @@ export interface AnimeUpsertResult {
   malIdMoved: { malId: number; from: number; to: number }[];
 }
 
+/**
+ * What a franchise view shows of an entry, plus what its freshness needs. Reading only these
+ * columns skips the JSON list columns (synonyms, genres, tags, studios) a view never shows:
+ * parsing them was a quarter of a franchise read.
+ */
+export interface AnimeSummary {
+  id: number;
+  idMal: number | null;
+  title: Titles;
+  format: string | null;
+  status: string | null;
+  startDate: FuzzyDate;
+  season: string | null;
+  seasonYear: number | null;
+  episodes: number | null;
+  averageScore: number | null;
+  coverImage: string | null;
+  coverColor: string | null;
+  description: string | null;
+  fetchedAt: number;
+  /** Null exactly when StoredAnime.mal is. */
+  mal: Pick<MalInfo, 'score' | 'status'> | null;
+}
+
+const SUMMARY_COLUMNS = [
+  'id', 'mal_id', 'title_romaji', 'title_english', 'title_native', 'format', 'status', 'start_year', 'start_month',
+  'start_day', 'season', 'season_year', 'episodes', 'average_score', 'cover_image', 'cover_color', 'description',
+  'fetched_at', 'mal_score', 'mal_status', 'mal_fetched_at',
+] as const;
+
+function rowToSummary(row: Pick<AnimeTable, (typeof SUMMARY_COLUMNS)[number]>): AnimeSummary {
+  return {
+    id: row.id,
+    idMal: row.mal_id,
+    title: { romaji: row.title_romaji, english: row.title_english, native: row.title_native },
+    format: row.format,
+    status: row.status,
+    startDate: { year: row.start_year, month: row.start_month, day: row.start_day },
+    season: row.season,
+    seasonYear: row.season_year,
+    episodes: row.episodes,
+    averageScore: row.average_score,
+    coverImage: row.cover_image,
+    coverColor: row.cover_color,
+    description: row.description,
+    fetchedAt: row.fetched_at,
+    mal: row.mal_status === null || row.mal_fetched_at === null ? null : { score: row.mal_score, status: row.mal_status as MalStatus },
+  };
+}
+
 export interface AnimeRepository {
   upsertMany(list: readonly Anime[]): Promise<AnimeUpsertResult>;
   get(id: number): Promise<StoredAnime | undefined>;
   /** Stored entries among `ids`, in the order asked; unknown ids are left out. */
   getMany(ids: readonly number[]): Promise<StoredAnime[]>;
+  /** getMany narrowed to what a franchise view shows (see AnimeSummary), in the order asked. */
+  getSummaries(ids: readonly number[]): Promise<AnimeSummary[]>;
   findByMalId(malId: number): Promise<StoredAnime | undefined>;
   /**
    * Entries whose romaji, English, native title or a synonym matches `query`, ignoring
@@ -136,6 +189,12 @@ export function createAnimeRepository(ctx: StoreContext): AnimeRepository {
     async getMany(ids) {
       const rows = await selectIn(ids, (part) => db.selectFrom('anime').selectAll().where('id', 'in', part).execute());
       const byId = new Map(rows.map((row) => [row.id, rowToAnime(row)]));
+      return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+    },
+
+    async getSummaries(ids) {
+      const rows = await selectIn(ids, (part) => db.selectFrom('anime').select(SUMMARY_COLUMNS).where('id', 'in', part).execute());
+      const byId = new Map(rows.map((row) => [row.id, rowToSummary(row)]));
       return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
     },
 

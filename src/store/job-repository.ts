@@ -46,6 +46,8 @@ export interface JobRepository {
   get(id: string): Promise<Job | undefined>;
   /** The oldest active job whose key is any of `dedupeKeys`. */
   findActive(dedupeKeys: readonly string[]): Promise<Job | undefined>;
+  /** The job that finished last in one of `statuses` whose key is any of `dedupeKeys`. */
+  findLatestFinished(dedupeKeys: readonly string[], statuses: readonly FinalJobStatus[]): Promise<Job | undefined>;
   /**
    * Takes the oldest queued job, or a running one whose lease expired, for `workerId` for `leaseMs`.
    * With `id`, only that job (a queue that hands out ids itself, such as BullMQ, claims what it was given).
@@ -115,6 +117,22 @@ export function createJobRepository(ctx: StoreContext): JobRepository {
   return {
     get,
     findActive,
+
+    async findLatestFinished(keys, statuses) {
+      if (keys.length === 0 || statuses.length === 0) return undefined;
+      // The (status, created_at) index narrows this to finished jobs; there is no index on
+      // dedupe_key for them, but a store holds one finished job per franchise refresh.
+      const row = await db
+        .selectFrom('job')
+        .selectAll()
+        .where('status', 'in', [...statuses])
+        .where('dedupe_key', 'in', [...keys])
+        .orderBy('finished_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && toJob(row);
+    },
 
     async create({ kind, dedupeKey, payload }) {
       // The partial unique index decides races: a losing insert does nothing and the

@@ -56,7 +56,8 @@ describe('rate gates adapt to what the upstream really allows', () => {
   it('AniList enforcing 30/min while its headers claim 90: one 429, then a pace it accepts; every call completes', { timeout: 60_000 }, async () => {
     const { upstreams, results, paused, minutes, stats } = await run(
       { anilistRatePerMinute: 30, anilistHeaderLimit: 90 },
-      { anilistRatePerMinute: 90 },
+      // Defaults: start at 28/min, then believe the headers up to the 90/min ceiling.
+      {},
       (u) => ids().map((id) => u.anilist.fetchMedia([id])),
     );
     assert.equal((results as { entries: Map<number, unknown> }[]).filter((r) => r.entries.size === 1).length, 60);

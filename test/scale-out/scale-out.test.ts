@@ -72,7 +72,7 @@ describe('scale out: an API process and worker processes on PostgreSQL and Redis
 
     test('every job succeeds, no window of either upstream is ever over its limit, no 429', { timeout: 180_000 }, async (t) => {
       const { databaseUrl, store, redis: prefix } = await installation();
-      const env = clusterEnv(sim, databaseUrl, prefix, { UPSTREAM_RATE_SCALE: String(SCALE), JIKAN_RATE_PER_SECOND: '1' });
+      const env = clusterEnv(sim, databaseUrl, prefix, { UPSTREAM_RATE_SCALE: String(SCALE), JIKAN_RATE_PER_SECOND: '1', JIKAN_MAX_IN_FLIGHT: '6' });
       const cluster = await TsunaguCluster.start(env, 3);
       try {
         const jobs = await Promise.all(TEN.map((id) => cluster.ingest(String(id))));

@@ -145,6 +145,40 @@ export function relationCases(ctx: SuiteContext): void {
     ]);
   });
 
+  test('relations: componentEdges follows only AniList edges of the given types (stored or pending) and returns every edge leaving what it reached', async () => {
+    const { store } = await ctx.open();
+    await store.saveBatch(ids(1, 2, 3, 5, 7, 8, 9), [
+      edge(1, 2, 'SEQUEL'),
+      edge(5, 1, 'PREQUEL'),
+      edge(2, 3, 'SEQUEL'),
+      edge(2, 9, 'CHARACTER'),
+      edge(3, 7, 'SIDE_STORY', 'mal'),
+      edge(3, 40, 'SEQUEL'),
+      edge(8, 1, 'PREQUEL'),
+    ]);
+    // 3 -> 40 waits for entry 40; 40 is reached, so what waits on 40's side would count too.
+    await store.relations.upsertMany([edge(40, 8, 'SEQUEL')]);
+    const { stored, pending } = await store.relations.componentEdges(1, ['sequel']);
+    assert.deepEqual(stored, [
+      edge(1, 2, 'SEQUEL'),
+      edge(1, 5, 'SEQUEL', 'inferred'),
+      edge(1, 8, 'SEQUEL', 'inferred'),
+      edge(2, 1, 'PREQUEL', 'inferred'),
+      edge(2, 3, 'SEQUEL'),
+      edge(2, 9, 'CHARACTER'),
+      edge(3, 2, 'PREQUEL', 'inferred'),
+      edge(3, 7, 'SIDE_STORY', 'mal'),
+      edge(8, 1, 'PREQUEL'),
+    ], 'not 5 (inferred edge), 7 (MAL edge), 9 (type not followed) or their edges; 8 through the pending 3 -> 40 -> 8');
+    assert.deepEqual(pending, [edge(3, 40, 'SEQUEL'), edge(40, 8, 'SEQUEL')]);
+    assert.deepEqual(await store.relations.listPendingFrom([3, 7]), [edge(3, 40, 'SEQUEL')]);
+    assert.deepEqual(await store.relations.listPendingFrom([]), []);
+    const fromOther = await store.relations.componentEdges(9, ['SEQUEL', 'PREQUEL']);
+    assert.deepEqual(fromOther, { stored: [edge(9, 2, 'CHARACTER', 'inferred')], pending: [] }, 'a root is reached even with no followed edge');
+    assert.deepEqual(await store.relations.componentEdges(404, ['SEQUEL']), { stored: [], pending: [] });
+    assert.deepEqual(await store.relations.componentEdges(1, []), { stored: await store.relations.listFrom([1]), pending: [] }, 'nothing followed: the root alone');
+  });
+
   test('relations: saveBatch is one transaction, and store.transaction rolls everything back when its function throws', async () => {
     const { store } = await ctx.open();
     await assert.rejects(

@@ -52,7 +52,10 @@ export class GateBudget {
   ) {
     this.windows = options.windows.map((spec) => new RateWindow(spec, options.guardMs));
     this.main = this.windows.reduce((a, b) => (b.spec.windowMs > a.spec.windowMs ? b : a));
-    this.adaptive = new AdaptiveRate(this.main.spec.limit, this.main.spec.windowMs, now);
+    this.adaptive = new AdaptiveRate(this.main.spec.limit, this.main.spec.windowMs, now, {
+      start: this.main.spec.start,
+      learnFromRateLimits: options.learnFromRateLimits,
+    });
     // A state written under other windows (the settings changed) would pace wrongly: start afresh.
     if (state && state.windows.length === this.windows.length) {
       state.windows.forEach((w, i) => this.windows[i]!.restore(w));
@@ -89,7 +92,8 @@ export class GateBudget {
   /** The earliest time every window and the pause let a request go (may be in the past); in-flight aside. */
   earliest(now: number): number {
     const scale = this.adaptive.scale;
-    return Math.max(this.pausedUntil, ...this.windows.map((w) => w.earliest(now, scale)));
+    const unpaced = this.adaptive.bursting(this.main.sentInWindow(now));
+    return Math.max(this.pausedUntil, ...this.windows.map((w) => w.earliest(now, scale, unpaced && w === this.main)));
   }
 
   /** Open passes at `now`, lapsed ones dropped. */
@@ -107,7 +111,8 @@ export class GateBudget {
   /** Records a send now; returns the pass's number. */
   grant(now: number, passId: string, lapseAt: number): number {
     const scale = this.adaptive.scale;
-    for (const w of this.windows) w.record(now, scale);
+    const unpaced = this.adaptive.spendCredit(this.main.sentInWindow(now));
+    for (const w of this.windows) w.record(now, scale, unpaced && w === this.main);
     this.open[passId] = lapseAt;
     return ++this.granted;
   }
@@ -118,7 +123,7 @@ export class GateBudget {
     if (feedback.outcome === 'failed') return 0;
     if (feedback.outcome === 'ok') {
       if (seq > this.grantedBeforePause) this.pausesInARow = 0;
-      const low = this.adaptive.onResponse(now, feedback.limit ?? null, feedback.remaining ?? null);
+      const low = this.adaptive.onResponse(now, feedback.limit ?? null, feedback.remaining ?? null, this.openCount(now));
       if (low) {
         const scale = this.adaptive.scale;
         for (const w of this.windows) w.holdUntil(now + w.interval(scale), scale);

@@ -47,7 +47,10 @@ export class MemoryRateGate implements RateGate {
     validateGateOptions(options);
     this.windows = options.windows.map((spec) => new RateWindow(spec, options.guardMs));
     this.main = this.windows.reduce((a, b) => (b.spec.windowMs > a.spec.windowMs ? b : a));
-    this.adaptive = new AdaptiveRate(this.main.spec.limit, this.main.spec.windowMs, clock.now());
+    this.adaptive = new AdaptiveRate(this.main.spec.limit, this.main.spec.windowMs, clock.now(), {
+      start: this.main.spec.start,
+      learnFromRateLimits: options.learnFromRateLimits,
+    });
   }
 
   acquire(options: AcquireOptions = {}): Promise<GatePass> {
@@ -96,7 +99,8 @@ export class MemoryRateGate implements RateGate {
 
   private earliest(now: number): number {
     const scale = this.adaptive.scale;
-    return Math.max(this.pausedUntil, ...this.windows.map((w) => w.earliest(now, scale)));
+    const unpaced = this.adaptive.bursting(this.main.sentInWindow(now));
+    return Math.max(this.pausedUntil, ...this.windows.map((w) => w.earliest(now, scale, unpaced && w === this.main)));
   }
 
   private wakeAt(at: number | null): void {
@@ -118,7 +122,8 @@ export class MemoryRateGate implements RateGate {
   private grant(waiter: Waiter, now: number): void {
     if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
     const scale = this.adaptive.scale;
-    for (const w of this.windows) w.record(now, scale);
+    const unpaced = this.adaptive.spendCredit(this.main.sentInWindow(now));
+    for (const w of this.windows) w.record(now, scale, unpaced && w === this.main);
     this.inFlight++;
     const seq = ++this.granted;
     let finished = false;
@@ -141,7 +146,7 @@ export class MemoryRateGate implements RateGate {
     if (feedback.outcome === 'failed') return 0;
     if (feedback.outcome === 'ok') {
       if (seq > this.grantedBeforePause) this.pausesInARow = 0;
-      const low = this.adaptive.onResponse(now, feedback.limit ?? null, feedback.remaining ?? null);
+      const low = this.adaptive.onResponse(now, feedback.limit ?? null, feedback.remaining ?? null, this.inFlight);
       if (low) {
         const scale = this.adaptive.scale;
         for (const w of this.windows) w.holdUntil(now + w.interval(scale), scale);

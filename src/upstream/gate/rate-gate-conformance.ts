@@ -218,6 +218,58 @@ export function rateGateConformance(name: string, makeGate: MakeGate, cleanup?: 
       await done();
     });
 
+    it('starts at the start pace, then follows X-RateLimit-Limit up to the ceiling', async () => {
+      const { gate, done } = await setup({ windows: [{ limit: 90, windowMs: 60_000, burst: 3, start: 28 }] });
+      assert.equal(gate.snapshot().ratePerMinute, 28, 'no header yet: the start pace');
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 90, remaining: 89 });
+      assert.equal(gate.snapshot().ratePerMinute, 85, '90 announced, minus headroom');
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 500, remaining: 400 });
+      assert.equal(gate.snapshot().ratePerMinute, 90, 'never above the ceiling');
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 30, remaining: 20 });
+      assert.equal(gate.snapshot().ratePerMinute, 28, 'degraded mode announced');
+      await done();
+    });
+
+    it('sends back to back while the upstream reports plenty remaining, at most the start pace per window', async () => {
+      const { clock, gate, sent, callers, done } = await setup({ windows: [{ limit: 90, windowMs: 60_000, burst: 1, start: 28 }] });
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 90, remaining: 89 });
+      const all = callers(40, { outcome: 'ok', limit: 90, remaining: 80 });
+      await clock.advance(60_000);
+      await all;
+      assert.equal(sent.filter((t) => t === 0).length, 27, `sent at once: ${sent.join(',')}`);
+      const paced = sent.slice(27);
+      for (let i = 1; i < paced.length; i++) assert.ok(paced[i] - paced[i - 1] >= 700, `paced at 85/min after the burst: ${paced.join(',')}`);
+      assert.ok(maxInAnyWindow([0, ...sent], 60_000) <= 85);
+      await done();
+    });
+
+    it('does not burst when little remains, nor after a 429 showed the headers overstate', async () => {
+      const { clock, gate, sent, callers, done } = await setup({ windows: [{ limit: 90, windowMs: 60_000, burst: 1, start: 90 }] });
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 90, remaining: 9 });
+      const few = callers(3, { outcome: 'ok', limit: 90, remaining: 9 });
+      await clock.advance(5_000);
+      await few;
+      assert.ok(sent[1] - sent[0] >= 700 && sent[2] - sent[1] >= 700, `9 of 90 remaining: no burst: ${sent.join(',')}`);
+      await clock.advance(60_000);
+      (await gate.acquire()).finish({ outcome: 'rate-limited', retryAfterMs: 1_000 });
+      await clock.advance(61_000);
+      sent.length = 0;
+      const after = callers(3, { outcome: 'ok', limit: 90, remaining: 80 });
+      await clock.advance(20_000);
+      await after;
+      assert.ok(sent[1] > sent[0] && sent[2] > sent[1], `burst after a 429: ${sent.join(',')}`);
+      await done();
+    });
+
+    it('with learnFromRateLimits off, pauses after a 429 and then goes on at the configured pace', async () => {
+      const { clock, gate, callers, done } = await setup({ windows: [{ limit: 60, windowMs: 60_000 }], learnFromRateLimits: false });
+      await Promise.all([callers(40), clock.advance(1)]);
+      const { pauseMs } = (await gate.acquire()).finish({ outcome: 'rate-limited', retryAfterMs: null });
+      assert.equal(pauseMs, 1_000);
+      assert.equal(gate.snapshot().ratePerMinute, 60);
+      await done();
+    });
+
     it('rejects a queued caller promptly when its signal aborts, and serves the rest', async () => {
       const { clock, gate, sent, callers, done } = await setup({ maxInFlight: 1 });
       const held = await gate.acquire();

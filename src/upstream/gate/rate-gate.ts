@@ -61,6 +61,13 @@ export interface RateWindowSpec {
    * window (a token bucket of this size). Default `limit`: no pacing within the window.
    */
   burst?: number;
+  /**
+   * The pace before the upstream has said anything, requests per window; default `limit`.
+   * Rate headers then move the pace anywhere up to `limit` (the absolute ceiling): AniList
+   * starts at its degraded 30/min and follows what `X-RateLimit-Limit` announces. Only the
+   * longest window adapts, so only there is it read.
+   */
+  start?: number;
 }
 
 /** What every RateGate implementation is configured with. */
@@ -76,6 +83,12 @@ export interface RateGateOptions {
    * arrivals while we count departures; network jitter can bring two sends closer. ms.
    */
   guardMs: number;
+  /**
+   * Whether a 429 lowers the pace (default true). False for an upstream whose limits are
+   * fixed and published (Jikan): its 429s come from arrival jitter or someone else's
+   * traffic, so the gate pauses and then goes on at the configured pace.
+   */
+  learnFromRateLimits?: boolean;
 }
 
 export function validateGateOptions(options: RateGateOptions): void {
@@ -89,6 +102,7 @@ export function validateGateOptions(options: RateGateOptions): void {
     check(`windows[${i}].limit`, w.limit, 1);
     check(`windows[${i}].windowMs`, w.windowMs, 1);
     if (w.burst !== undefined) check(`windows[${i}].burst`, w.burst, 1);
+    if (w.start !== undefined) check(`windows[${i}].start`, w.start, 1);
   });
   check('maxInFlight', options.maxInFlight, 1);
   check('rateLimitBackoff.initialMs', options.rateLimitBackoff.initialMs, 0);

@@ -38,17 +38,21 @@ export class RateWindow {
     return (Math.max(1, burst) - 1) * this.interval(scale);
   }
 
-  /** The earliest time a request may be sent, ms since epoch (may be in the past). */
-  earliest(now: number, scale: number): number {
+  /**
+   * The earliest time a request may be sent, ms since epoch (may be in the past).
+   * `unpaced`: the upstream lent a burst, so only the log (at most N in any window) holds.
+   */
+  earliest(now: number, scale: number, unpaced = false): number {
     this.prune(now);
-    const paced = this.tat - this.tolerance(scale);
+    const paced = unpaced ? Number.NEGATIVE_INFINITY : this.tat - this.tolerance(scale);
     const cap = this.capacity(scale);
     const full = this.sent.length >= cap ? this.sent[this.sent.length - cap] + this.spec.windowMs + this.guardMs : Number.NEGATIVE_INFINITY;
     return Math.max(paced, full);
   }
 
-  record(now: number, scale: number): void {
-    this.tat = Math.max(this.tat, now) + this.interval(scale);
+  /** `unpaced`: sent on the upstream's lent burst, which does not use up the bucket's own. */
+  record(now: number, scale: number, unpaced = false): void {
+    this.tat = unpaced ? Math.max(this.tat, now) : Math.max(this.tat, now) + this.interval(scale);
     this.sent.push(now);
   }
 
