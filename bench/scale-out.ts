@@ -17,7 +17,9 @@ import { catalogFranchise } from '../src/ingest/ingest-test-harness.ts';
 import { postgresTarget, redisTarget } from '../src/redis/testing/service-targets.ts';
 import { startSimulator, type SimStats } from '../src/sim/simulator.ts';
 import { migrateDatabase } from '../src/store/store.ts';
+import { GateBudget } from '../src/upstream/gate/gate-budget.ts';
 import { anilistGateOptions, jikanGateOptions } from '../src/upstream/gate/gate-presets.ts';
+import type { RateGateOptions } from '../src/upstream/gate/rate-gate.ts';
 import { clusterEnv, TsunaguCluster } from '../test/scale-out/tsunagu-cluster.ts';
 
 function flag(name: string, fallback: string): string {
@@ -66,15 +68,15 @@ interface RunResult {
   budgetSeconds: { anilist: number; jikan: number };
 }
 
-/** Time the gates' settings need for `requests` at least: what fits at once, then the tightest window's pace. */
-function budgetSeconds(requests: number, windows: { limit: number; windowMs: number; burst?: number }[]): number {
-  return Math.max(
-    0,
-    ...windows.map((w) => {
-      const upFront = Math.min(w.burst ?? w.limit, w.limit);
-      return (Math.max(0, requests - upFront) * w.windowMs) / w.limit / 1000;
-    }),
-  );
+/** The least time the gate's windows allow for `requests` sends: the gate's own arithmetic, run on a virtual clock, s. */
+function budgetSeconds(requests: number, options: RateGateOptions): number {
+  const budget = new GateBudget(options, 0);
+  let at = 0;
+  for (let i = 0; i < requests; i++) {
+    at = Math.max(at, budget.earliest(at));
+    budget.grant(at, String(i), Number.MAX_SAFE_INTEGER);
+  }
+  return at / 1000;
 }
 
 async function runOnce(workers: number, franchises: { rootId: number }[]): Promise<RunResult> {
@@ -104,8 +106,8 @@ async function runOnce(workers: number, franchises: { rootId: number }[]): Promi
       statuses,
       stats,
       budgetSeconds: {
-        anilist: budgetSeconds(stats.anilist.requests, anilistGateOptions(config).windows),
-        jikan: budgetSeconds(stats.jikan.requests, jikanGateOptions(config).windows),
+        anilist: budgetSeconds(stats.anilist.requests, anilistGateOptions(config)),
+        jikan: budgetSeconds(stats.jikan.requests, jikanGateOptions(config)),
       },
     };
   } finally {
@@ -141,6 +143,6 @@ for (const r of rows) {
   );
 }
 process.stdout.write(
-  '\nbudget floor: the least time the gates allow for that many requests (burst, then the tightest window); ' +
+  '\nbudget floor: the least time the gates allow for that many sends (every window held, as the gate computes it); ' +
     'a wall time near the larger floor means the upstream budget bounds the run, not the workers.\n',
 );

@@ -71,6 +71,8 @@ export class BullMqJobQueue implements JobQueue {
   #handler: JobHandler | null = null;
   /** Jobs this process is running, by id. */
   readonly #running = new Map<string, AbortController>();
+  /** Claims run one at a time, so jobs BullMQ hands out together start in its (oldest first) order. */
+  #claims: Promise<unknown> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -166,7 +168,9 @@ export class BullMqJobQueue implements JobQueue {
       await bullJob.moveToWait(token);
       throw new WaitingError();
     }
-    const job = await this.#jobs.claim(this.workerId, this.#leaseMs, id);
+    const claiming = this.#claims.then(() => this.#jobs.claim(this.workerId, this.#leaseMs, id));
+    this.#claims = claiming.catch(() => undefined);
+    const job = await claiming;
     if (!job) {
       const stored = await this.#jobs.get(id);
       if (stored?.status !== 'queued' && stored?.status !== 'running') return; // finished, cancelled or unknown: nothing to run

@@ -2,8 +2,6 @@ import {
   execute,
   GraphQLError,
   Kind,
-  parse,
-  validate,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -14,6 +12,7 @@ import { SlidingLog } from '../sliding-window.ts';
 import type { FailureFault, RequestHead, SimContext, SimRequest, UpstreamEndpoint } from '../sim-context.ts';
 import { jsonReply, type Reply } from '../sim-reply.ts';
 import { AnilistError } from './anilist-error.ts';
+import { DocumentCache } from './document-cache.ts';
 import { anilistRoot } from './anilist-resolvers.ts';
 import { MAX_COMPLEXITY, queryComplexity } from './query-complexity.ts';
 
@@ -48,10 +47,14 @@ export class AnilistEndpoint implements UpstreamEndpoint {
   /** ms since epoch until which every request answers 429 (a storm). */
   private stormUntil = 0;
 
+  private readonly documents: DocumentCache;
+
   constructor(
     private readonly ctx: SimContext,
     private readonly schema: GraphQLSchema,
-  ) {}
+  ) {
+    this.documents = new DocumentCache(schema);
+  }
 
   private get headerLimit(): number {
     return this.ctx.knobs.anilistHeaderLimit ?? this.ctx.knobs.anilistRatePerMinute;
@@ -118,15 +121,9 @@ export class AnilistEndpoint implements UpstreamEndpoint {
     const params = readParams(request);
     if (params instanceof AnilistError) return fail([{ message: params.message, status: params.status }]);
 
-    let document: DocumentNode;
-    try {
-      document = parse(params.query);
-    } catch (error) {
-      if (error instanceof GraphQLError) return fail([toEntry(error, 400)]);
-      throw error;
-    }
-    const invalid = validate(this.schema, document);
-    if (invalid.length > 0) return fail(invalid.map((e) => toEntry(e, 400)));
+    const checked = this.documents.check(params.query);
+    if ('errors' in checked) return fail(checked.errors.map((e) => toEntry(e, 400)));
+    const { document } = checked;
 
     const operation = pickOperation(document, params.operationName);
     if (operation) {
