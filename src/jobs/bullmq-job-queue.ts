@@ -142,11 +142,6 @@ export class BullMqJobQueue implements JobQueue {
     await this.#queue.close();
   }
 
-  /** Jobs running in this process now. */
-  get runningCount(): number {
-    return this.#running.size;
-  }
-
   async #add(job: Pick<Job, 'id' | 'kind' | 'dedupeKey'>): Promise<void> {
     await this.#queue.add(
       job.kind,
@@ -178,6 +173,12 @@ export class BullMqJobQueue implements JobQueue {
       const leaseLeft = Math.max(0, (stored.leaseUntil ?? 0) - this.#clock.now());
       await bullJob.moveToDelayed(Date.now() + leaseLeft + RECHECK_MS, token);
       throw new DelayedError();
+    }
+    if (this.#closed) {
+      // Claimed while closing: too late to be interrupted with the others.
+      await this.#jobs.requeue(id);
+      await bullJob.moveToWait(token);
+      throw new WaitingError();
     }
     const controller = new AbortController();
     this.#running.set(id, controller);

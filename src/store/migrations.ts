@@ -109,13 +109,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-async function migrator(db: Kysely<any>, dialect: Dialect): Promise<Migrator> {
+async function migrator(db: Kysely<any>, dialect: Dialect, inOpenTransaction = false): Promise<Migrator> {
   // Kysely looks for its bookkeeping tables in every schema it can see unless told which
   // one: with several Tsunagu schemas in one PostgreSQL database (installations, test
   // runs) it would find another schema's and skip creating its own.
   const schema =
     dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-  return new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) }, migrationTableSchema: schema });
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+    migrationTableSchema: schema,
+    disableTransactions: inOpenTransaction,
+  });
 }
 
 export interface MigrationReport {
@@ -129,7 +134,26 @@ export interface MigrationReport {
  */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<MigrationReport> {
   if (dialect === 'postgres' && schema) await db.schema.createSchema(schema).ifNotExists().execute();
-  const { error, results } = await (await migrator(db, dialect)).migrateToLatest();
+  if (dialect === 'postgres') return runMigrations(db, dialect, false);
+  // Kysely takes no lock on SQLite and runs its DDL outside a transaction, so two processes
+  // opening a new file at once could both start creating tables. One IMMEDIATE transaction
+  // makes the whole run atomic and serial: the second process waits (busy_timeout), then
+  // finds nothing left to do.
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const report = await runMigrations(connection, dialect, true);
+      await sql`commit`.execute(connection);
+      return report;
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+async function runMigrations(db: Kysely<any>, dialect: Dialect, inOpenTransaction: boolean): Promise<MigrationReport> {
+  const { error, results } = await (await migrator(db, dialect, inOpenTransaction)).migrateToLatest();
   if (error) {
     const failed = results?.find((r: MigrationResult) => r.status === 'Error');
     const why = error instanceof Error ? error.message : String(error);
