@@ -17,8 +17,6 @@ import { catalogFranchise } from '../src/ingest/ingest-test-harness.ts';
 import { postgresTarget, redisTarget } from '../src/redis/testing/service-targets.ts';
 import { startSimulator, type SimStats } from '../src/sim/simulator.ts';
 import { migrateDatabase } from '../src/store/store.ts';
-import { anilistGateOptions, jikanGateOptions } from '../src/upstream/gate/gate-presets.ts';
-import type { RateGateOptions } from '../src/upstream/gate/rate-gate.ts';
 import { clusterEnv, TsunaguCluster } from '../test/scale-out/tsunagu-cluster.ts';
 
 function flag(name: string, fallback: string): string {
@@ -67,14 +65,21 @@ interface RunResult {
   budgetSeconds: { anilist: number; jikan: number };
 }
 
+/** The upstream limits the simulator enforces: the budget the whole installation shares. */
+const LIMITS = {
+  anilist: [{ limit: 30 * scale, windowMs: 60_000 }],
+  jikan: [
+    { limit: 3 * scale, windowMs: 1_000 },
+    { limit: 60 * scale, windowMs: 60_000 },
+  ],
+};
+
 /**
- * The least time any schedule inside the gate's windows needs for `requests` sends, s: with
- * at most `limit` in any `windowMs`, the last of them leaves whole windows after the first.
- * (The gate may burst a window's worth when the upstream's headers show room, so this is the
- * floor, not its usual pace.)
+ * The least time any schedule inside `windows` needs for `requests` sends, s: with at most
+ * `limit` in any `windowMs`, the last of them leaves whole windows after the first.
  */
-function budgetSeconds(requests: number, options: RateGateOptions): number {
-  return Math.max(0, ...options.windows.map((w) => (Math.floor(Math.max(0, requests - 1) / w.limit) * w.windowMs) / 1000));
+function budgetSeconds(requests: number, windows: { limit: number; windowMs: number }[]): number {
+  return Math.max(0, ...windows.map((w) => (Math.floor(Math.max(0, requests - 1) / w.limit) * w.windowMs) / 1000));
 }
 
 async function runOnce(workers: number, franchises: { rootId: number }[]): Promise<RunResult> {
@@ -82,7 +87,13 @@ async function runOnce(workers: number, franchises: { rootId: number }[]): Promi
   const postgres = await postgresTarget();
   const missing = redis.skip ?? postgres.skip;
   if (missing) throw new Error(`bench/scale-out needs Redis and PostgreSQL: ${missing}`);
-  const sim = await startSimulator({ latencyMs, jitterMs, anilistRatePerMinute: 30 * scale, jikanPerSecond: 3 * scale, jikanPerMinute: 60 * scale });
+  const sim = await startSimulator({
+    latencyMs,
+    jitterMs,
+    anilistRatePerMinute: LIMITS.anilist[0]!.limit,
+    jikanPerSecond: LIMITS.jikan[0]!.limit,
+    jikanPerMinute: LIMITS.jikan[1]!.limit,
+  });
   const databaseUrl = await postgres.freshUrl();
   await migrateDatabase(databaseUrl);
   const env = clusterEnv(sim, databaseUrl, redis, { UPSTREAM_RATE_SCALE: String(scale), LOG_LEVEL: 'error', UPSTREAM_TIMEOUT_MS: '15000', JOB_LEASE_MS: '30000' });
@@ -104,8 +115,8 @@ async function runOnce(workers: number, franchises: { rootId: number }[]): Promi
       statuses,
       stats,
       budgetSeconds: {
-        anilist: budgetSeconds(stats.anilist.requests, anilistGateOptions(config)),
-        jikan: budgetSeconds(stats.jikan.requests, jikanGateOptions(config)),
+        anilist: budgetSeconds(stats.anilist.requests, LIMITS.anilist),
+        jikan: budgetSeconds(stats.jikan.requests, LIMITS.jikan),
       },
     };
   } finally {
@@ -128,12 +139,9 @@ for (const workers of workerCounts) {
   rows.push(result);
   process.stderr.write(`  ${workers} worker(s): ${result.seconds.toFixed(1)} s\n`);
 }
-const gates = loadConfig({ ...process.env, UPSTREAM_RATE_SCALE: String(scale) });
-const [anilistWindow] = anilistGateOptions(gates).windows;
-const [jikanSecond, jikanMinute] = jikanGateOptions(gates).windows;
 process.stdout.write(
-  `| workers | jobs at once | wall | franchises/min | AniList requests, peak per 60 s (gate ${anilistWindow!.limit}) | ` +
-    `Jikan requests, peak per 1 s (gate ${jikanSecond!.limit}), per 60 s (gate ${jikanMinute!.limit}) | 429s | budget floor | jobs |\n` +
+  `| workers | jobs at once | wall | franchises/min | AniList requests, peak per 60 s (limit ${LIMITS.anilist[0]!.limit}) | ` +
+    `Jikan requests, peak per 1 s (limit ${LIMITS.jikan[0]!.limit}), per 60 s (limit ${LIMITS.jikan[1]!.limit}) | 429s | budget floor | jobs |\n` +
     '|---|---|---|---|---|---|---|---|---|\n',
 );
 for (const r of rows) {
@@ -145,6 +153,6 @@ for (const r of rows) {
   );
 }
 process.stdout.write(
-  '\nbudget floor: the least time any schedule inside the gates\' windows needs for the requests made. ' +
-    'Peaks at the gate limits and equal throughput with 1 and 3 workers mean the upstream budget bounds the run, not the workers.\n',
+  '\nbudget floor: the least time any schedule inside the upstream limits needs for the requests made. ' +
+    'Peaks at the limits and equal throughput with 1 and 3 workers mean the upstream budget bounds the run, not the workers.\n',
 );
