@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../../config/config.ts';
-import { createApp } from '../../http/app.ts';
 import { withJobMetrics } from '../../http/job-metrics.ts';
 import { createMetrics } from '../../http/metrics.ts';
-import { anilistRemoteSearch } from '../../http/remote-search.ts';
 import { startServer, type RunningServer } from '../../http/server.ts';
-import { httpStore } from '../../http/store-adapter.ts';
+import { createRuntimeApp } from '../../http/runtime-app.ts';
 import { ensureWebBuilt } from '../../http/web-assets.ts';
 import { MemoryProgressBus } from '../../jobs/memory-progress-bus.ts';
 import { createLogger, silentLogger, type Logger } from '../../log.ts';
@@ -16,6 +14,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime.
 import { FaultSpecError } from '../../sim/fault-spec.ts';
 import { SimulatorOptionError, startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
 import { CliError } from '../cli-error.ts';
+import { untilStopSignal } from '../until-stop-signal.ts';
 
 export interface DemoOptions {
   /** Where the page and API listen. Default: the config's HOST and PORT. */
@@ -94,17 +93,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     });
     undo.push(() => runtime.close());
     const shutdown = new AbortController();
-    const app = createApp({
-      config,
-      logger,
-      store: httpStore(runtime.store),
-      ingest: runtime.ingest,
-      bus: runtime.bus,
-      searchRemote: anilistRemoteSearch(runtime.upstreams.anilist),
-      metrics,
-      shutdown: shutdown.signal,
-      webRoot,
-    });
+    const app = createRuntimeApp(runtime, { metrics, shutdown: shutdown.signal, webRoot });
     const server: RunningServer = await startServer(app, { host: config.host, port: config.port });
     undo.push(async () => {
       shutdown.abort();
@@ -161,15 +150,7 @@ export function registerDemoCommand(program: Command): void {
           `  database   ${demo.databasePath} (deleted when the demo stops)\n` +
           `Search "Attack on Titan" with "search AniList too" ticked, open it and watch it arrive. Ctrl-C stops.\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       process.stdout.write('stopping…\n');
       await demo.close();
     });

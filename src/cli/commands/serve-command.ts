@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
-import { createApp } from '../../http/app.ts';
 import { withJobMetrics } from '../../http/job-metrics.ts';
 import { createMetrics } from '../../http/metrics.ts';
-import { anilistRemoteSearch } from '../../http/remote-search.ts';
 import { startServer } from '../../http/server.ts';
-import { httpStore } from '../../http/store-adapter.ts';
+import { createRuntimeApp } from '../../http/runtime-app.ts';
 import { ensureWebBuilt } from '../../http/web-assets.ts';
 import { createLogger } from '../../log.ts';
 import { createRuntime } from '../../runtime.ts';
 import { CliError } from '../cli-error.ts';
+import { untilStopSignal } from '../until-stop-signal.ts';
 
 interface ServeFlags {
   port?: string;
@@ -43,17 +42,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     worker: flags.worker,
   });
   const shutdown = new AbortController();
-  const app = createApp({
-    config,
-    logger,
-    store: httpStore(runtime.store),
-    ingest: runtime.ingest,
-    bus: runtime.bus,
-    searchRemote: anilistRemoteSearch(runtime.upstreams.anilist),
-    metrics,
-    shutdown: shutdown.signal,
-    webRoot,
-  });
+  const app = createRuntimeApp(runtime, { metrics, shutdown: shutdown.signal, webRoot });
   let server;
   try {
     server = await startServer(app, { host: config.host, port: config.port });
@@ -68,16 +57,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   logger.info({ url: server.url, worker: flags.worker, auth: config.apiToken ? 'token' : 'open' }, 'serving');
   process.stderr.write(`tsunagu: serving ${server.url}/ (API docs ${server.url}/api/docs)\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  logger.info({ signal: await untilStopSignal() }, 'shutting down');
   // Order matters: stop taking requests and end event streams first, then let running
   // jobs reach a safe point (the runtime puts them back in the queue), then close the database.
   shutdown.abort();

@@ -4,6 +4,7 @@ import { createLogger } from '../../log.ts';
 import { FAULT_GRAMMAR, FaultSpecError, parseFaultSpec } from '../../sim/fault-spec.ts';
 import { startSimulator } from '../../sim/simulator.ts';
 import { CliError } from '../cli-error.ts';
+import { untilStopSignal } from '../until-stop-signal.ts';
 
 interface SimFlags {
   port: string;
@@ -103,15 +104,7 @@ export function registerSimCommand(program: Command): void {
           `ANILIST_URL=${sim.anilistUrl}\n` +
           `JIKAN_URL=${sim.jikanUrl}\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await sim.close();
       logger.info({ stats: sim.stats() }, 'simulator stopped');
     });

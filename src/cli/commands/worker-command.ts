@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { untilStopSignal } from '../until-stop-signal.ts';
 import { createLogger } from '../../log.ts';
 import { createRuntime } from '../../runtime.ts';
 
@@ -26,19 +27,9 @@ async function work(flags: WorkerFlags): Promise<void> {
   logger.info({ concurrency: config.workerConcurrency, queue: config.redisUrl ? 'bullmq' : 'database' }, 'worker ready');
   process.stderr.write(`tsunagu: worker taking jobs (${config.workerConcurrency} at once)\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // A second signal while jobs wind down means "now": their leases bring them back later.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      logger.info({ signal }, 'stopping: running jobs go back to the queue at their next safe point');
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // A second signal while jobs wind down means "now": their leases bring them back later.
+  const signal = await untilStopSignal((second) => process.exit(second === 'SIGINT' ? 130 : 143));
+  logger.info({ signal }, 'stopping: running jobs go back to the queue at their next safe point');
   await runtime.close();
   logger.info('stopped');
 }

@@ -1,0 +1,29 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Runtime } from '../runtime.ts';
+import { createApp } from './app.ts';
+import type { Metrics } from './metrics.ts';
+import { anilistRemoteSearch } from './remote-search.ts';
+import { httpStore } from './store-adapter.ts';
+
+export interface RuntimeAppOptions {
+  metrics: Metrics;
+  /** Aborted at shutdown: open event streams end so the server can close. */
+  shutdown: AbortSignal;
+  /** The built web page; without it `/` says how to build it. */
+  webRoot?: string;
+}
+
+/** The API over a runtime's store, ingest service and bus: what `serve` and `demo` both serve. */
+export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): OpenAPIHono {
+  return createApp({
+    config: runtime.config,
+    logger: runtime.logger,
+    store: httpStore(runtime.store),
+    ingest: runtime.ingest,
+    bus: runtime.bus,
+    searchRemote: anilistRemoteSearch(runtime.upstreams.anilist),
+    metrics: options.metrics,
+    shutdown: options.shutdown,
+    webRoot: options.webRoot,
+  });
+}
