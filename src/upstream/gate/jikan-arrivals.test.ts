@@ -32,7 +32,9 @@ describe('Jikan at its published 3/s: arrivals stay within 3 in any second', () 
     const results = await Promise.all(ids.map((id) => upstreams.jikan.fetchFull(id, { priority: 'background' })));
     assert.equal(results.filter((r) => r !== null).length, 40);
     const { jikan } = sim.stats();
-    assert.equal(jikan.requests, 40);
+    // A retry (a connection reset under load) is allowed; it must still go through the gate.
+    assert.equal(jikan.requests, upstreams.requestCounts().jikan);
+    assert.ok(jikan.requests >= 40 && jikan.requests <= 42, `${jikan.requests} Jikan requests for 40 calls`);
     assert.equal(jikan.rateLimited, 0);
     assert.ok(jikan.peak1s <= 3, `${jikan.peak1s} Jikan arrivals in one second`);
   });
