@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { JobInterruption, type JobHandler, type JobOutcome, type JobQueue } from './job-queue.ts';
+import { runClaimedJob } from './claimed-job-run.ts';
+import { JobInterruption, type JobHandler, type JobQueue } from './job-queue.ts';
 
 export interface InProcessJobQueueOptions {
   /** Jobs run at once by this process. Default 4 (WORKER_CONCURRENCY), integer 1-64. */
@@ -169,50 +170,19 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   async #run(job: Job, controller: AbortController): Promise<void> {
-    const log = this.#logger.child({ jobId: job.id, attempt: job.attempts });
-    const heartbeat = setInterval(() => {
-      this.#jobs.heartbeat(job.id, this.workerId, this.#leaseMs).then(
-        (held) => {
-          if (!held && !controller.signal.aborted) controller.abort(new JobInterruption('lease-lost'));
-        },
-        (error: unknown) => log.warn({ err: error }, 'job heartbeat failed; retrying at the next beat'),
+    try {
+      await runClaimedJob(job, controller, {
+        jobs: this.#jobs,
+        handler: this.#handler!,
+        workerId: this.workerId,
+        leaseMs: this.#leaseMs,
+        logger: this.#logger,
+      });
+    } catch (error) {
+      this.#logger.error(
+        { err: error, jobId: job.id },
+        'storing the end of a job failed; its lease will expire and another worker retries it',
       );
-    }, Math.max(50, Math.floor(this.#leaseMs / 3)));
-    let outcome: JobOutcome;
-    try {
-      outcome = await this.#handler!.run(job, { signal: controller.signal, workerId: this.workerId });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (!controller.signal.aborted) log.error({ err: error }, 'job failed');
-      outcome = { status: 'failed', failures: [{ message }] };
-    } finally {
-      clearInterval(heartbeat);
-    }
-    const reason = controller.signal.aborted ? (controller.signal.reason as JobInterruption).reason : null;
-    try {
-      if (reason === 'shutdown') {
-        await this.#jobs.requeue(job.id);
-        log.info('job put back in the queue for the next start');
-        return;
-      }
-      // Another worker took the job over (or it was cancelled elsewhere): its state is theirs to write.
-      if (reason === 'lease-lost' || !(await this.#jobs.heartbeat(job.id, this.workerId, this.#leaseMs))) {
-        log.warn('job lease lost; leaving its state to the current owner');
-        return;
-      }
-      const status = reason === 'cancelled' ? 'cancelled' : outcome.status;
-      const finished = await this.#jobs.finish(job.id, status, { failures: outcome.failures, result: outcome.result });
-      if (finished) await this.#settled(finished);
-    } catch (error) {
-      log.error({ err: error }, 'storing the end of a job failed; its lease will expire and another worker retries it');
-    }
-  }
-
-  async #settled(job: Job): Promise<void> {
-    try {
-      await this.#handler?.settled?.(job);
-    } catch (error) {
-      this.#logger.warn({ err: error, jobId: job.id }, 'job settled hook failed');
     }
   }
 }
