@@ -1,5 +1,4 @@
 import type { Catalog } from '../catalog/catalog.ts';
-import { stableHash } from './seeded-random.ts';
 import { indexTitles } from './title-search.ts';
 
 /**
@@ -12,7 +11,7 @@ import { indexTitles } from './title-search.ts';
  * - MAL popularity = position by members (desc, then mal_id).
  * - AniList popularity = 60% of the MAL entry's members, or from averageScore (/10) the same way
  *   when there is no MAL entry; favourites = popularity / 50.
- * - AniList updatedAt = a stable second in June 2026 (when the catalog was compiled), from the id.
+ * AniList's updatedAt changes with edits, so the LiveCatalog holds it.
  */
 export class DerivedFigures {
   private readonly malMembers = new Map<number, number>();
@@ -64,13 +63,7 @@ export class DerivedFigures {
   anilistFavourites(id: number): number {
     return Math.round(this.anilistPopularity(id) / 50);
   }
-
-  anilistUpdatedAt(id: number): number {
-    return JUNE_2026 + (stableHash('updatedAt', id) % (30 * 86_400));
-  }
 }
-
-const JUNE_2026 = Date.UTC(2026, 5, 1) / 1000;
 
 function members(score: number | null, id: number): number {
   const spread = (id * 7919) % 5000;

@@ -38,7 +38,12 @@ describe('Jikan shapes', () => {
     assert.equal(a.duration, '24 min per ep');
     assert.deepEqual(a.aired.prop.from, { day: 7, month: 4, year: 2013 });
     assert.equal(a.aired.string, 'Apr 7, 2013 to Sep 29, 2013');
-    assert.equal(a.images.jpg.large_image_url, 'https://cdn.myanimelist.net/images/anime/10/47347l.jpg');
+    // Covers are the simulator's own generated images, at MAL's path per size.
+    assert.deepEqual(a.images.jpg, {
+      image_url: `${sim.url}/images/anime/16498.png`,
+      small_image_url: `${sim.url}/images/anime/16498t.png`,
+      large_image_url: `${sim.url}/images/anime/16498l.png`,
+    });
     assert.deepEqual(a.studios.map((s: { name: string }) => s.name), ['Wit Studio']);
     for (const list of [a.producers, a.studios, a.genres, a.themes, a.demographics]) {
       for (const item of list) assert.deepEqual(Object.keys(item), ['mal_id', 'type', 'name', 'url']);

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { DerivedFigures } from './derived-figures.ts';
 import type { FaultPlan } from './fault-plan.ts';
 import type { Upstream } from './fault-spec.ts';
+import type { LiveCatalog } from './live-catalog.ts';
 import type { Random } from './seeded-random.ts';
 import type { ResolvedKnobs } from './sim-options.ts';
 import type { Reply } from './sim-reply.ts';
@@ -14,6 +15,8 @@ export interface SimContext {
   random: Random;
   faults: FaultPlan;
   catalog: Catalog;
+  /** AniList's side of the catalog as it stands now: edits, removals and entries not yet published. */
+  live: LiveCatalog;
   figures: DerivedFigures;
   clock: Clock;
 }
@@ -27,6 +30,8 @@ export interface RequestHead {
   headers: IncomingHttpHeaders;
   /** Path and query as the real upstream would see them, e.g. `/v4/anime/1/full`. */
   uri: string;
+  /** The simulator's origin as this client reached it (its Host header), for image URLs in answers. */
+  origin: string;
 }
 
 export interface SimRequest extends RequestHead {

@@ -20,6 +20,11 @@ export interface SimulatorOptions {
   anilistHeaderLimit?: number;
   /** Retry-After on AniList 429s, seconds, 0-3600. Default: until the window (or storm) frees (real: 30-60). */
   anilistRetryAfterSeconds?: number;
+  /**
+   * Most results one AniList filter yields, 1-100000. Default 5000 (AniList's cap): pageInfo.total
+   * stops there, hasNextPage turns false there, and a page starting past it is refused as too deep.
+   */
+  anilistResultCap?: number;
   /** Jikan requests per sliding 1 s window, 1-1000. Default 3 (Jikan's published limit). */
   jikanPerSecond?: number;
   /** Jikan requests per sliding 60 s window, 1-100000; held together with jikanPerSecond. Default 60. */
@@ -30,6 +35,11 @@ export interface SimulatorOptions {
   seed?: number;
   /** When true, AniList requests without a Referer get AniList's 403 "temporarily disabled" body. Default false. */
   requireReferer?: boolean;
+  /**
+   * Catalog entries AniList does not have yet at the start, 0-1000000, picked by the seed; an edit
+   * (POST /__sim/edit with `publish` or their ids) adds them later. Default 0.
+   */
+  unpublished?: number;
   /** The data served. Default: loadCatalog(). */
   catalog?: Catalog;
   /** Time source for rate windows, cache headers and latency. Default: systemClock. */
@@ -39,7 +49,7 @@ export interface SimulatorOptions {
 }
 
 /** The knobs configure() may change while the simulator runs. */
-export type SimulatorKnobs = Omit<SimulatorOptions, 'host' | 'port' | 'catalog' | 'clock' | 'logger'>;
+export type SimulatorKnobs = Omit<SimulatorOptions, 'host' | 'port' | 'unpublished' | 'catalog' | 'clock' | 'logger'>;
 
 /** Knobs with their defaults applied; header limit and Retry-After stay optional because they follow others. */
 export interface ResolvedKnobs {
@@ -48,6 +58,7 @@ export interface ResolvedKnobs {
   anilistRatePerMinute: number;
   anilistHeaderLimit: number | undefined;
   anilistRetryAfterSeconds: number | undefined;
+  anilistResultCap: number;
   jikanPerSecond: number;
   jikanPerMinute: number;
   faults: string;
@@ -61,6 +72,7 @@ export const DEFAULT_KNOBS: ResolvedKnobs = {
   anilistRatePerMinute: 90,
   anilistHeaderLimit: undefined,
   anilistRetryAfterSeconds: undefined,
+  anilistResultCap: 5000,
   jikanPerSecond: 3,
   jikanPerMinute: 60,
   faults: '',
@@ -88,6 +100,8 @@ const RANGES: Record<string, [min: number, max: number, integer: boolean]> = {
   anilistRatePerMinute: [1, 100_000, true],
   anilistHeaderLimit: [1, 100_000, true],
   anilistRetryAfterSeconds: [0, 3600, true],
+  anilistResultCap: [1, 100_000, true],
+  unpublished: [0, 1_000_000, true],
   jikanPerSecond: [1, 1000, true],
   jikanPerMinute: [1, 100_000, true],
   seed: [-(2 ** 31), 2 ** 32 - 1, true],

@@ -2,7 +2,8 @@
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text for the APIs, bytes for images. */
+  body: string | Buffer;
 }
 
 export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
@@ -15,6 +16,7 @@ export function htmlReply(status: number, html: string, headers: Record<string, 
 
 /** The same reply with its body cut in half: a response that ends early but still parses as HTTP. */
 export function truncated(reply: Reply): Reply {
+  if (typeof reply.body !== 'string') return { ...reply, body: reply.body.subarray(0, Math.floor(reply.body.length / 2)) };
   const chars = [...reply.body];
   return { ...reply, body: chars.slice(0, Math.floor(chars.length / 2)).join('') };
 }

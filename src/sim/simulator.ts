@@ -5,24 +5,44 @@ import { systemClock } from '../clock.ts';
 import { silentLogger } from '../log.ts';
 import { AnilistEndpoint } from './anilist/anilist-endpoint.ts';
 import { loadAnilistSchema } from './anilist/anilist-schema.ts';
+import { answerCatalogAdmin } from './catalog-admin.ts';
+import { CoverImages } from './covers/cover-images.ts';
+import { isImagePath } from './covers/cover-urls.ts';
 import { derivedFigures } from './derived-figures.ts';
 import { FaultPlan } from './fault-plan.ts';
 import type { Upstream } from './fault-spec.ts';
 import { JikanEndpoint } from './jikan/jikan-endpoint.ts';
+import { LiveCatalog, type ChangeSummary } from './live-catalog.ts';
 import { seededRandom } from './seeded-random.ts';
 import type { RequestHead, SimContext, UpstreamEndpoint } from './sim-context.ts';
 import { applyKnobs, DEFAULT_KNOBS, validateKnobs, type SimulatorKnobs, type SimulatorOptions } from './sim-options.ts';
 import { jsonReply, truncated, type Reply } from './sim-reply.ts';
 import { UpstreamStatsRecorder, type UpstreamStats } from './upstream-stats.ts';
 
-export type { SimulatorOptions, SimulatorKnobs, UpstreamStats };
+export type { SimulatorOptions, SimulatorKnobs, UpstreamStats, ChangeSummary };
 export { SimulatorOptionError } from './sim-options.ts';
 export { FaultSpecError, FAULT_GRAMMAR } from './fault-spec.ts';
 
 export interface SimStats {
   anilist: UpstreamStats;
   jikan: UpstreamStats;
+  /** Generated cover images served (any size, either site's path); never rate limited or faulted. */
+  images: UpstreamStats;
   startedAt: string;
+}
+
+/** Changes AniList's catalog over time; the same as POST /__sim/edit, /remove, /restore and /catalog/reset. */
+export interface SimCatalogControl {
+  /** Edits entries now (named, `count` picked by the seed); names of unpublished entries and `publish` add entries. */
+  edit(request: { ids?: number[]; count?: number; publish?: number }): ChangeSummary;
+  /** Removes entries, as AniList deleting them would: gone from every answer and every relation. */
+  remove(request: { ids?: number[]; count?: number }): ChangeSummary;
+  /** Brings removed entries back (every one without ids), changed now. */
+  restore(request?: { ids?: number[] }): ChangeSummary;
+  /** What GET /__sim/catalog answers. */
+  summary(): ReturnType<LiveCatalog['summary']>;
+  /** Back to the start: edits, removals and publications undone. */
+  reset(): void;
 }
 
 export interface RunningSimulator {
@@ -33,8 +53,9 @@ export interface RunningSimulator {
   /** `${url}/jikan/v4` */
   jikanUrl: string;
   stats(): SimStats;
-  /** Clears stats, rate windows, storms, Jikan's cache and the random sequence (back to the seed). */
+  /** Clears stats, rate windows, storms, Jikan's cache and the random sequence (back to the seed); catalog changes stay. */
   reset(): void;
+  catalog: SimCatalogControl;
   /** Changes knobs live; throws SimulatorOptionError or FaultSpecError and changes nothing when one is bad. */
   configure(patch: Partial<SimulatorKnobs>): void;
   /** Stops listening and ends every open connection, hung requests included. */
@@ -47,16 +68,18 @@ const JIKAN_PREFIX = '/jikan/v4';
 
 /** Starts the AniList + Jikan simulator on loopback (by default an ephemeral port). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  validateKnobs({ host: options.host, port: options.port });
+  validateKnobs({ host: options.host, port: options.port, unpublished: options.unpublished });
   let knobs = applyKnobs(DEFAULT_KNOBS, options);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const catalog = options.catalog ?? (await loadCatalog());
+  const live = new LiveCatalog(catalog, { seed: knobs.seed, unpublished: options.unpublished ?? 0 });
   const ctx: SimContext = {
     knobs,
     random: seededRandom(knobs.seed),
     faults: FaultPlan.parse(knobs.faults, knobs.seed),
     catalog,
+    live,
     figures: derivedFigures(catalog),
     clock,
   };
@@ -64,10 +87,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     anilist: new AnilistEndpoint(ctx, loadAnilistSchema()),
     jikan: new JikanEndpoint(ctx),
   };
-  const stats = { anilist: new UpstreamStatsRecorder(), jikan: new UpstreamStatsRecorder() };
+  const covers = new CoverImages(catalog);
+  const stats = { anilist: new UpstreamStatsRecorder(), jikan: new UpstreamStatsRecorder(), images: new UpstreamStatsRecorder() };
   let startedAt = new Date(clock.now()).toISOString();
   /** Aborts latency waits on close, so no response is written after it. */
   const closing = new AbortController();
+  /** Set once listening; image URLs use it when a request has no usable Host header. */
+  let ownOrigin = '';
 
   const route = (pathname: string): { upstream: Upstream; path: string } | null => {
     if (pathname === '/anilist' || pathname === '/anilist/') return { upstream: 'anilist', path: '/' };
@@ -108,8 +134,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       reset();
       return write(res, jsonReply(200, { ok: true }));
     }
+    if (url.pathname.startsWith('/__sim/')) {
+      const body = await readBody(req);
+      if (body === null) return write(res, jsonReply(413, { error: `request body over ${MAX_BODY_BYTES} bytes` }));
+      const reply = answerCatalogAdmin(url.pathname, method, body, live, now);
+      if (reply) return write(res, reply);
+    }
+    if (isImagePath(url.pathname)) {
+      stats.images.arrived(now);
+      const reply = covers.answer(method, url.pathname, req.headers);
+      stats.images.responded(reply.status);
+      return write(res, reply);
+    }
     const target = route(url.pathname);
-    if (!target) return write(res, jsonReply(404, { error: `no simulator route ${method} ${url.pathname}; try /anilist, /jikan/v4/..., /__sim/stats` }));
+    if (!target) {
+      return write(res, jsonReply(404, { error: `no simulator route ${method} ${url.pathname}; try /anilist, /jikan/v4/..., /__sim/stats, /__sim/catalog` }));
+    }
 
     const endpoint = endpoints[target.upstream];
     stats[target.upstream].arrived(now);
@@ -119,6 +159,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       query: url.searchParams,
       headers: req.headers,
       uri: target.upstream === 'jikan' ? `/v4${target.path}${url.search}` : url.pathname + url.search,
+      origin: originOf(req.headers.host) ?? ownOrigin,
     };
     let reply: Reply | 'hang';
     try {
@@ -146,12 +187,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
 
   function snapshot(): SimStats {
-    return { anilist: stats.anilist.snapshot(), jikan: stats.jikan.snapshot(), startedAt };
+    return { anilist: stats.anilist.snapshot(), jikan: stats.jikan.snapshot(), images: stats.images.snapshot(), startedAt };
   }
 
   function reset(): void {
     stats.anilist.reset();
     stats.jikan.reset();
+    stats.images.reset();
     endpoints.anilist.reset();
     endpoints.jikan.reset();
     ctx.random = seededRandom(knobs.seed);
@@ -174,6 +216,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  ownOrigin = url;
 
   return {
     url,
@@ -181,6 +224,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     jikanUrl: `${url}${JIKAN_PREFIX}`,
     stats: snapshot,
     reset,
+    catalog: {
+      edit: (request) => live.edit(request, clock.now()),
+      remove: (request) => live.remove(request),
+      restore: (request = {}) => live.restore(request, clock.now()),
+      summary: () => live.summary(),
+      reset: () => live.reset(),
+    },
     configure(patch) {
       const next = applyKnobs(knobs, patch);
       const reseeded = next.seed !== knobs.seed;
@@ -198,6 +248,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       });
     },
   };
+}
+
+/** `http://` + the Host header, when it is a plain host[:port] (anything else could forge URLs in answers). */
+function originOf(host: string | undefined): string | null {
+  return host && /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host) ? `http://${host}` : null;
 }
 
 function write(res: ServerResponse, reply: Reply): void {

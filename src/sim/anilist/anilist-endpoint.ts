@@ -14,6 +14,7 @@ import { jsonReply, type Reply } from '../sim-reply.ts';
 import { AnilistError } from './anilist-error.ts';
 import { DocumentCache } from './document-cache.ts';
 import { anilistRoot } from './anilist-resolvers.ts';
+import { MediaFinder } from './media-query.ts';
 import { MAX_COMPLEXITY, queryComplexity } from './query-complexity.ts';
 
 const WINDOW_MS = 60_000;
@@ -48,12 +49,14 @@ export class AnilistEndpoint implements UpstreamEndpoint {
   private stormUntil = 0;
 
   private readonly documents: DocumentCache;
+  private readonly finder: MediaFinder;
 
   constructor(
     private readonly ctx: SimContext,
     private readonly schema: GraphQLSchema,
   ) {
     this.documents = new DocumentCache(schema);
+    this.finder = new MediaFinder(schema);
   }
 
   private get headerLimit(): number {
@@ -139,7 +142,7 @@ export class AnilistEndpoint implements UpstreamEndpoint {
     const result = await execute({
       schema: this.schema,
       document,
-      rootValue: anilistRoot({ ...this.ctx }),
+      rootValue: anilistRoot({ ...this.ctx, finder: this.finder, resultCap: this.ctx.knobs.anilistResultCap, origin: request.origin }),
       variableValues: params.variables,
       operationName: params.operationName,
     });

@@ -10,31 +10,36 @@ import {
 import type { CatalogMedia } from '../../catalog/catalog.ts';
 import type { Random } from '../seeded-random.ts';
 import { AnilistError } from './anilist-error.ts';
-import { findMedia, type MediaQueryArgs } from './media-query.ts';
+import type { MediaArgs, MediaFinder } from './media-query.ts';
 import { MediaView, type MediaContext } from './media-view.ts';
 
 /** AniList silently clamps perPage to this. */
-export const MAX_PER_PAGE = 50;
-/** AniList refuses offsets past this many entries. */
-export const MAX_PAGE_DEPTH = 5000;
+const MAX_PER_PAGE = 50;
 
 export interface ResolverContext extends MediaContext {
   random: Random;
+  finder: MediaFinder;
+  /**
+   * AniList's 5,000-result cap (a knob, so tests can use a small one): no filter yields more, so
+   * pageInfo.total never exceeds it, the page that reaches it has hasNextPage false, and a page
+   * starting at or past it is refused as too deep.
+   */
+  resultCap: number;
 }
 
 /** The root value for graphql-js: Media and Page; every other root field resolves to null. */
 export function anilistRoot(ctx: ResolverContext) {
   return {
-    Media(args: MediaQueryArgs) {
-      const [found] = findMedia(ctx.catalog, ctx.figures, args, ctx.random);
+    Media(args: MediaArgs) {
+      const [found] = ctx.finder.find(args, ctx);
       if (!found) throw new AnilistError('Not Found.', 404);
       return new MediaView(found, ctx);
     },
     Page(args: { page?: number | null; perPage?: number | null }, _context: unknown, info: GraphQLResolveInfo) {
       const page = Math.max(1, args.page ?? 1);
       const perPage = Math.min(MAX_PER_PAGE, Math.max(1, args.perPage ?? MAX_PER_PAGE));
-      if ((page - 1) * perPage >= MAX_PAGE_DEPTH) {
-        throw new AnilistError(`Page depth exceeds maximum allowed for API requests (${MAX_PAGE_DEPTH} entries)`, 400);
+      if ((page - 1) * perPage >= ctx.resultCap) {
+        throw new AnilistError(`Page depth exceeds maximum allowed for API requests (${ctx.resultCap} entries)`, 400);
       }
       return new PageView(ctx, page, perPage, info);
     },
@@ -46,8 +51,8 @@ export function anilistRoot(ctx: ResolverContext) {
  * media field, which it finds in the query itself because graphql-js may resolve pageInfo first.
  */
 class PageView {
-  /** Matches per media-argument set, so media and pageInfo agree even when the order is shuffled. */
-  private readonly results = new Map<string, CatalogMedia[]>();
+  /** Matches per media-argument set (cut at the cap), so media and pageInfo agree even when the order is shuffled. */
+  private readonly results = new Map<string, readonly CatalogMedia[]>();
 
   constructor(
     private readonly ctx: ResolverContext,
@@ -56,17 +61,17 @@ class PageView {
     private readonly pageField: GraphQLResolveInfo,
   ) {}
 
-  private matches(args: MediaQueryArgs): CatalogMedia[] {
+  private matches(args: MediaArgs): readonly CatalogMedia[] {
     const key = JSON.stringify(args);
     let found = this.results.get(key);
     if (!found) {
-      found = findMedia(this.ctx.catalog, this.ctx.figures, args, this.ctx.random);
+      found = this.ctx.finder.find(args, this.ctx).slice(0, this.ctx.resultCap);
       this.results.set(key, found);
     }
     return found;
   }
 
-  media(args: MediaQueryArgs) {
+  media(args: MediaArgs) {
     const start = (this.page - 1) * this.perPage;
     return this.matches(args)
       .slice(start, start + this.perPage)
@@ -77,7 +82,14 @@ class PageView {
     const info = this.pageField;
     const node = findField(info.fieldNodes.map((n) => n.selectionSet), 'media', info.fragments);
     const pageType = info.schema.getType('Page') as GraphQLObjectType;
-    const total = node ? this.matches(getArgumentValues(pageType.getFields().media, node, info.variableValues) as MediaQueryArgs).length : 0;
+    let total = 0;
+    try {
+      if (node) total = this.matches(getArgumentValues(pageType.getFields().media!, node, info.variableValues)).length;
+    } catch (error) {
+      // A refused argument is reported once, by media itself.
+      if (error instanceof AnilistError) return null;
+      throw error;
+    }
     return {
       total,
       perPage: this.perPage,

@@ -1,117 +1,92 @@
-import type { Catalog, CatalogMedia } from '../../catalog/catalog.ts';
+import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
+import type { CatalogMedia } from '../../catalog/catalog.ts';
 import { normaliseTitle } from '../../domain/title.ts';
 import type { DerivedFigures } from '../derived-figures.ts';
+import type { LiveCatalog } from '../live-catalog.ts';
 import { shuffleInPlace, type Random } from '../seeded-random.ts';
-import { searchTitles } from '../title-search.ts';
+import { mediaArgumentRules, mediaFilter, type ArgumentRule, type MediaArgs } from './media-arguments.ts';
+import { MediaSorter, type Ranked } from './media-sort.ts';
 
-/** The Media/Page.media arguments the simulator honours; any other argument is accepted and ignored. */
-export interface MediaQueryArgs {
-  id?: number | null;
-  idMal?: number | null;
-  id_in?: (number | null)[] | null;
-  idMal_in?: (number | null)[] | null;
-  search?: string | null;
-  type?: string | null;
-  format?: string | null;
-  format_in?: (string | null)[] | null;
-  status?: string | null;
-  status_in?: (string | null)[] | null;
-  isAdult?: boolean | null;
-  sort?: (string | null)[] | null;
+export type { MediaArgs };
+
+export interface FinderContext {
+  figures: DerivedFigures;
+  live: LiveCatalog;
+  random: Random;
 }
 
-type SortValue = number | string | null;
-type Keyed = { media: CatalogMedia; match: number };
+/** Sorted answers kept for repeated arguments: a client paging one filter asks the same thing 100 times. */
+const CACHED_ANSWERS = 16;
 
-const dateKey = (d: CatalogMedia['startDate']) => (d?.year == null ? null : d.year * 10_000 + (d.month ?? 0) * 100 + (d.day ?? 0));
-
-function sortKeys(figures: DerivedFigures): Record<string, (k: Keyed) => SortValue> {
-  return {
-    ID: (k) => k.media.id,
-    TITLE_ROMAJI: (k) => k.media.title.romaji,
-    TITLE_ENGLISH: (k) => k.media.title.english,
-    TITLE_NATIVE: (k) => k.media.title.native,
-    FORMAT: (k) => k.media.format,
-    STATUS: (k) => k.media.status,
-    START_DATE: (k) => dateKey(k.media.startDate),
-    END_DATE: (k) => dateKey(k.media.endDate),
-    SCORE: (k) => k.media.averageScore,
-    POPULARITY: (k) => figures.anilistPopularity(k.media.id),
-    FAVOURITES: (k) => figures.anilistFavourites(k.media.id),
-    EPISODES: (k) => k.media.episodes,
-    DURATION: (k) => k.media.duration,
-    UPDATED_AT: (k) => figures.anilistUpdatedAt(k.media.id),
-  };
-}
-
-function compareValues(a: SortValue, b: SortValue): number {
-  if (a === b) return 0;
-  // Missing values go last whichever the direction, as AniList lists them.
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
-}
-
-const present = <T>(values: (T | null)[] | null | undefined): T[] | undefined => values?.filter((v): v is T => v !== null);
+const present = <T>(values: unknown): T[] | undefined => (Array.isArray(values) ? values.filter((v): v is T => v !== null) : undefined);
 
 /**
- * Every catalog entry matching `args`, in AniList's order: the requested sort; else best search match
- * (tier, then popularity, then score); else, for id_in/idMal_in, a seeded shuffle (AniList does not keep
- * the order asked for); else by id. Unknown ids are simply absent.
+ * Answers Media and Page.media over the live catalog: every argument of both fields is honoured
+ * or refused (see media-arguments.ts), in AniList's order: the requested sort; else best search
+ * match; else, for id_in/idMal_in, a seeded shuffle (AniList does not keep the order asked for);
+ * else by id. Unknown ids are simply absent.
  */
-export function findMedia(catalog: Catalog, figures: DerivedFigures, args: MediaQueryArgs, random: Random): CatalogMedia[] {
-  const idIn = present(args.id_in);
-  const idMalIn = present(args.idMal_in);
-  let candidates: Iterable<CatalogMedia>;
-  const pick = (ids: number[], from: ReadonlyMap<number, CatalogMedia>) =>
-    [...new Set(ids)].map((id) => from.get(id)).filter((m): m is CatalogMedia => !!m);
-  if (args.id != null) candidates = pick([args.id], catalog.media);
-  else if (idIn) candidates = pick(idIn, catalog.media);
-  else if (args.idMal != null) candidates = pick([args.idMal], catalog.mediaByMalId);
-  else if (idMalIn) candidates = pick(idMalIn, catalog.mediaByMalId);
-  else candidates = catalog.media.values();
+export class MediaFinder {
+  private readonly rules = new Map<string, ArgumentRule>();
+  private readonly sorter: MediaSorter;
+  private readonly answers = new Map<string, CatalogMedia[]>();
 
-  // A search of nothing ("" or only punctuation) filters nothing, as on AniList.
-  const matches = args.search != null && normaliseTitle(args.search) ? searchTitles(catalog.mediaByTitle, args.search) : null;
-  const formats = present(args.format_in);
-  const statuses = present(args.status_in);
-  const kept: Keyed[] = [];
-  for (const media of candidates) {
-    if (args.type != null && args.type !== 'ANIME') continue;
-    if (args.id != null && media.id !== args.id) continue;
-    if (idIn && !idIn.includes(media.id)) continue;
-    if (args.idMal != null && media.idMal !== args.idMal) continue;
-    if (idMalIn && (media.idMal === null || !idMalIn.includes(media.idMal))) continue;
-    if (args.format != null && media.format !== args.format) continue;
-    if (formats && (media.format === null || !formats.includes(media.format))) continue;
-    if (args.status != null && media.status !== args.status) continue;
-    if (statuses && (media.status === null || !statuses.includes(media.status))) continue;
-    if (args.isAdult != null && media.isAdult !== args.isAdult) continue;
-    const match = matches ? (matches.get(media.id) ?? 0) : 0;
-    if (matches && match === 0) continue;
-    kept.push({ media, match });
+  constructor(schema: GraphQLSchema) {
+    const page = schema.getType('Page') as GraphQLObjectType;
+    for (const field of [schema.getQueryType()!.getFields().Media!, page.getFields().media!]) {
+      for (const [name, rule] of mediaArgumentRules(field)) this.rules.set(name, rule);
+    }
+    this.sorter = new MediaSorter(schema);
   }
 
-  const keys = sortKeys(figures);
-  const searchMatch = (a: Keyed, b: Keyed) =>
-    b.match - a.match || compareValues(keys.POPULARITY(b), keys.POPULARITY(a)) || compareValues(keys.SCORE(b), keys.SCORE(a)) || a.media.id - b.media.id;
-  const sorts = (present(args.sort) ?? []).flatMap((name) => {
-    if (name === 'SEARCH_MATCH') return [searchMatch];
-    const desc = name.endsWith('_DESC');
-    const key = keys[desc ? name.slice(0, -5) : name];
-    if (!key) return [];
-    return [(a: Keyed, b: Keyed) => (desc ? compareValues(key(b), key(a)) : compareValues(key(a), key(b)))];
-  });
-  if (sorts.length > 0) {
-    kept.sort((a, b) => {
-      for (const compare of sorts) {
-        const order = compare(a, b);
-        if (order !== 0) return order;
-      }
-      return a.media.id - b.media.id;
-    });
-  } else if (matches) kept.sort(searchMatch);
-  else if (idIn || idMalIn) shuffleInPlace(kept, random);
-  else kept.sort((a, b) => a.media.id - b.media.id);
-  return kept.map((k) => k.media);
+  /** Every matching entry, in order; throws AnilistError for a refused argument or sort. */
+  find(args: MediaArgs, ctx: FinderContext): readonly CatalogMedia[] {
+    const shuffled = !present<string>(args.sort)?.length && !this.searches(args) && (present(args.id_in) ?? present(args.idMal_in)) !== undefined;
+    if (shuffled) return this.findUncached(args, ctx);
+    const key = `${ctx.live.version}|${JSON.stringify(args)}`;
+    let found = this.answers.get(key);
+    if (found) {
+      this.answers.delete(key);
+    } else {
+      found = this.findUncached(args, ctx);
+      if (this.answers.size >= CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    }
+    this.answers.set(key, found);
+    return found;
+  }
+
+  private searches(args: MediaArgs): boolean {
+    // A search of nothing ("" or only punctuation) filters nothing, as on AniList.
+    return typeof args.search === 'string' && normaliseTitle(args.search) !== '';
+  }
+
+  private findUncached(args: MediaArgs, ctx: FinderContext): CatalogMedia[] {
+    const test = mediaFilter(this.rules, args, ctx);
+    const { live } = ctx;
+    const pick = (ids: number[], get: (id: number) => CatalogMedia | undefined) =>
+      [...new Set(ids)].map(get).filter((m): m is CatalogMedia => m !== undefined);
+    let candidates: Iterable<CatalogMedia>;
+    const idIn = present<number>(args.id_in);
+    const idMalIn = present<number>(args.idMal_in);
+    if (typeof args.id === 'number') candidates = pick([args.id], (id) => live.get(id));
+    else if (idIn) candidates = pick(idIn, (id) => live.get(id));
+    else if (typeof args.idMal === 'number') candidates = pick([args.idMal], (id) => live.getByMal(id));
+    else if (idMalIn) candidates = pick(idMalIn, (id) => live.getByMal(id));
+    else candidates = live.visible();
+
+    const matches = this.searches(args) ? live.searchTitles(args.search as string) : null;
+    const kept: Ranked[] = [];
+    for (const media of candidates) {
+      const match = matches ? (matches.get(media.id) ?? 0) : 0;
+      if ((matches && match === 0) || !test(media)) continue;
+      kept.push({ media, match });
+    }
+
+    const sorts = present<string>(args.sort) ?? [];
+    if (sorts.length > 0) this.sorter.sort(kept, sorts, ctx);
+    else if (matches) this.sorter.bySearchMatch(kept, ctx);
+    else if (idIn || idMalIn) shuffleInPlace(kept, ctx.random);
+    else kept.sort((a, b) => a.media.id - b.media.id);
+    return kept.map((k) => k.media);
+  }
 }

@@ -1,15 +1,20 @@
-import type { Catalog, CatalogMedia } from '../../catalog/catalog.ts';
+import type { CatalogMedia } from '../../catalog/catalog.ts';
 import type { FuzzyDate } from '../../domain/anime.ts';
+import { anilistCoverUrls } from '../covers/cover-urls.ts';
 import type { DerivedFigures } from '../derived-figures.ts';
 import type { FaultPlan } from '../fault-plan.ts';
+import type { LiveCatalog } from '../live-catalog.ts';
 import { hostileDescription } from '../script-payload.ts';
 import { stableHash } from '../seeded-random.ts';
+import { countryOfOrigin, mediaType, tagRank } from './media-fields.ts';
 
 /** What every Media view of one request shares. */
 export interface MediaContext {
-  catalog: Catalog;
+  live: LiveCatalog;
   figures: DerivedFigures;
   faults: FaultPlan;
+  /** The simulator's origin as the client reached it, for the cover URLs. */
+  origin: string;
 }
 
 const NO_DATE: FuzzyDate = { year: null, month: null, day: null };
@@ -27,8 +32,8 @@ const pageInfoOf = (total: number) => ({ total, perPage: total, currentPage: 1, 
 /**
  * One catalog entry shaped as AniList's Media. graphql-js's default resolver reads these properties
  * and calls the methods with the field's arguments. Fields the catalog lacks resolve to null, except
- * where AniList never answers null (dates are objects of null parts; popularity, favourites and
- * updatedAt are derived, see DerivedFigures).
+ * where AniList never answers null (dates are objects of null parts; popularity and favourites are
+ * derived, see DerivedFigures; updatedAt comes from the LiveCatalog; covers are generated).
  */
 export class MediaView {
   constructor(
@@ -43,7 +48,7 @@ export class MediaView {
     return this.media.idMal;
   }
   get type() {
-    return 'ANIME';
+    return mediaType(this.media);
   }
   get format() {
     return this.media.format;
@@ -98,11 +103,10 @@ export class MediaView {
     return this.media.genres;
   }
   get tags() {
-    // The catalog keeps tag names in AniList's order (most relevant first); rank falls with position.
     return this.media.tags.map((name, i) => ({
       id: stableHash('tag', name) % 100_000,
       name,
-      rank: Math.max(20, 95 - i * 7),
+      rank: tagRank(i),
       isMediaSpoiler: false,
       isGeneralSpoiler: false,
       isAdult: false,
@@ -123,8 +127,7 @@ export class MediaView {
     return this.ctx.figures.anilistFavourites(this.media.id);
   }
   get coverImage() {
-    const url = this.media.coverImage.large;
-    return { extraLarge: url, large: url, medium: url, color: this.media.coverImage.color };
+    return { ...anilistCoverUrls(this.ctx.origin, this.media.id), color: this.media.coverImage.color };
   }
   get bannerImage() {
     return this.media.bannerImage;
@@ -143,15 +146,15 @@ export class MediaView {
   }
   get relations() {
     const edges = this.media.relations.flatMap((relation) => {
-      const target = this.ctx.catalog.media.get(relation.id);
+      // Removed and unpublished entries vanish from the relations of the entries that list them.
+      const target = this.ctx.live.get(relation.id);
       if (!target) return [];
       return [new RelationEdgeView(stableHash('edge', this.media.id, relation.id) % 2_000_000_000, relation.relationType, new MediaView(target, this.ctx))];
     });
     return { edges, nodes: edges.map((e) => e.node), pageInfo: pageInfoOf(edges.length) };
   }
   get countryOfOrigin() {
-    // The catalog has no country; Hangul in the native title is the one safe signal (Korean), else Japan.
-    return /\p{Script=Hangul}/u.test(this.media.title.native ?? '') ? 'KR' : 'JP';
+    return countryOfOrigin(this.media);
   }
   get isAdult() {
     return this.media.isAdult;
@@ -160,7 +163,7 @@ export class MediaView {
     return `https://anilist.co/anime/${this.media.id}`;
   }
   get updatedAt() {
-    return this.ctx.figures.anilistUpdatedAt(this.media.id);
+    return this.ctx.live.updatedAt(this.media.id);
   }
   get nextAiringEpisode() {
     return null;

@@ -1,4 +1,5 @@
 import type { CatalogMal } from '../../catalog/catalog.ts';
+import { malImageUrls } from '../covers/cover-urls.ts';
 import type { DerivedFigures } from '../derived-figures.ts';
 import type { FaultPlan } from '../fault-plan.ts';
 import { hostileDescription } from '../script-payload.ts';
@@ -26,12 +27,10 @@ function named(kind: 'genre' | 'producer', names: string[]) {
   });
 }
 
-function images(image: string | null) {
-  // The catalog keeps MAL's large jpg (`.../47347l.jpg`); MAL's other sizes differ only in the suffix.
-  const base = image?.replace(/l?\.jpg$/, '') ?? null;
-  const at = (suffix: string, ext: string) => (base === null ? null : `${base}${suffix}.${ext}`);
-  const set = (ext: string) => ({ image_url: at('', ext), small_image_url: at('t', ext), large_image_url: at('l', ext) });
-  return { jpg: set('jpg'), webp: set('webp') };
+/** MAL's image sets at the simulator's generated covers; the webp set names the same PNGs (no webp encoder here). */
+function images(origin: string, malId: number) {
+  const urls = malImageUrls(origin, malId);
+  return { jpg: urls, webp: { ...urls } };
 }
 
 function dateParts(iso: string | null) {
@@ -64,7 +63,7 @@ function durationString(entry: CatalogMal): string {
 }
 
 /** Jikan's anime object (as `/anime/{id}` and search answer it) from a catalog MAL record. */
-export function jikanAnime(entry: CatalogMal, figures: DerivedFigures, faults: FaultPlan) {
+export function jikanAnime(entry: CatalogMal, figures: DerivedFigures, faults: FaultPlan, origin: string) {
   const id = entry.mal_id;
   const title = entry.title ?? `#${id}`;
   const titles = [
@@ -80,7 +79,7 @@ export function jikanAnime(entry: CatalogMal, figures: DerivedFigures, faults: F
   return {
     mal_id: id,
     url: `https://myanimelist.net/anime/${id}/${slug(title)}`,
-    images: images(entry.image),
+    images: images(origin, id),
     trailer: {
       youtube_id: null,
       url: null,
@@ -156,9 +155,9 @@ export function jikanRelations(entry: CatalogMal, faults: FaultPlan, seed: numbe
 }
 
 /** `/anime/{id}/full`: the anime plus relations, theme songs, external links and streaming (the last three empty). */
-export function jikanFullAnime(entry: CatalogMal, figures: DerivedFigures, faults: FaultPlan, seed: number) {
+export function jikanFullAnime(entry: CatalogMal, figures: DerivedFigures, faults: FaultPlan, seed: number, origin: string) {
   return {
-    ...jikanAnime(entry, figures, faults),
+    ...jikanAnime(entry, figures, faults, origin),
     relations: jikanRelations(entry, faults, seed),
     theme: { openings: [], endings: [] },
     external: [],

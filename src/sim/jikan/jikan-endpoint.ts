@@ -77,7 +77,7 @@ export class JikanEndpoint implements UpstreamEndpoint {
     if (request.method !== 'GET' && request.method !== 'HEAD') return jikanMethodNotAllowed();
     const anime = ANIME_ROUTE.exec(request.path);
     if (anime) return this.anime(Number(anime[1]), anime[2] as 'full' | 'relations' | undefined, request, now);
-    if (SEARCH_ROUTE.test(request.path)) return this.search(request.query);
+    if (SEARCH_ROUTE.test(request.path)) return this.search(request.query, request.origin);
     return jikanRouteNotFound();
   }
 
@@ -87,10 +87,10 @@ export class JikanEndpoint implements UpstreamEndpoint {
     const { figures, faults, knobs } = this.ctx;
     const data =
       part === 'full'
-        ? jikanFullAnime(entry, figures, faults, knobs.seed)
+        ? jikanFullAnime(entry, figures, faults, knobs.seed, request.origin)
         : part === 'relations'
           ? jikanRelations(entry, faults, knobs.seed)
-          : jikanAnime(entry, figures, faults);
+          : jikanAnime(entry, figures, faults, request.origin);
     return jsonReply(200, { data }, this.cacheHeaders(request.uri, now));
   }
 
@@ -108,7 +108,7 @@ export class JikanEndpoint implements UpstreamEndpoint {
     };
   }
 
-  private search(query: URLSearchParams): Reply {
+  private search(query: URLSearchParams, origin: string): Reply {
     const messages: Record<string, string[]> = {};
     const integer = (name: string, fallback: number, max?: number): number => {
       const text = query.get(name);
@@ -146,7 +146,7 @@ export class JikanEndpoint implements UpstreamEndpoint {
           current_page: page,
           items: { count: slice.length, total: ids.length, per_page: limit },
         },
-        data: slice.map((id) => jikanAnime(catalog.mal.get(id)!, figures, faults)),
+        data: slice.map((id) => jikanAnime(catalog.mal.get(id)!, figures, faults, origin)),
       },
       { 'Cache-Control': 'private, must-revalidate' },
     );
