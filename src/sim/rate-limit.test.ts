@@ -62,6 +62,21 @@ describe('AniList rate limit', () => {
     assert.equal(limited.headers.get('retry-after'), '45');
   });
 
+  test('270 a minute (the sync bar) is enforced and announced as such', async () => {
+    sim.configure({ anilistRatePerMinute: 270, anilistHeaderLimit: undefined });
+    const first = await anilist();
+    assert.equal(first.headers.get('x-ratelimit-limit'), '270');
+    assert.equal(first.headers.get('x-ratelimit-remaining'), '269');
+    // The rest of the minute's allowance, spread over 59 s.
+    for (let i = 1; i < 270; i++) {
+      clock.advance(200);
+      assert.equal((await anilist()).status, 200, `request ${i + 1}`);
+    }
+    const limited = await anilist();
+    assert.equal(limited.status, 429, 'the 271st inside one minute');
+    assert.equal(limited.headers.get('x-ratelimit-limit'), '270');
+  });
+
   test('stats over HTTP and reset clear the window', async () => {
     for (let i = 0; i < 6; i++) await anilist();
     const stats = (await getJson(`${sim.url}/__sim/stats`)).json;
