@@ -67,16 +67,17 @@ const order = (rgb: number[]) => [0, 1, 2].sort((a, b) => rgb[b]! - rgb[a]!);
 describe('generated covers', () => {
   test("AniList's coverImage points at the simulator, a path per size, and each is a PNG of that size in the entry's colour", async () => {
     const res = await postGraphql(sim.anilistUrl, `{ Media(id: ${AOT}) { coverImage { extraLarge large medium color } } }`);
-    const cover = res.json.data.Media.coverImage;
+    const cover: Record<string, string> = res.json.data.Media.coverImage;
+    const color = catalog.media.get(AOT)!.coverImage.color!;
     assert.deepEqual(cover, {
       extraLarge: `${sim.url}/file/anilistcdn/media/anime/cover/large/bx${AOT}.png`,
       large: `${sim.url}/file/anilistcdn/media/anime/cover/medium/bx${AOT}.png`,
       medium: `${sim.url}/file/anilistcdn/media/anime/cover/small/bx${AOT}.png`,
-      color: catalog.media.get(AOT)!.coverImage.color,
+      color,
     });
-    const colour = [1, 3, 5].map((i) => parseInt(cover.color.slice(i, i + 2), 16));
+    const colour = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
     for (const [size, width, height] of [['extraLarge', 460, 650], ['large', 230, 325], ['medium', 100, 142]] as const) {
-      const image = await fetch(cover[size]);
+      const image: Response = await fetch(cover[size]!);
       assert.equal(image.status, 200, size);
       assert.equal(image.headers.get('content-type'), 'image/png');
       assert.match(image.headers.get('cache-control') ?? '', /max-age=\d{6,}/);

@@ -19,7 +19,7 @@ function run(args: string[]) {
 }
 
 test('tsunagu sim prints the URLs and env lines, serves both upstreams and stops cleanly on SIGTERM', async () => {
-  const sim = run(['sim', '--port', '0', '--latency', '0', '--jitter', '0', '--anilist-rate', '30', '--anilist-header-limit', '90', '--faults', 'script=1']);
+  const sim = run(['sim', '--port', '0', '--latency', '0', '--jitter', '0', '--anilist-rate', '270', '--anilist-header-limit', '90', '--faults', 'script=1', '--anilist-result-cap', '120', '--unpublished', '5']);
   try {
     const deadline = Date.now() + 60_000;
     while (!/^JIKAN_URL=/m.test(sim.out()) && Date.now() < deadline) {
@@ -35,8 +35,12 @@ test('tsunagu sim prints the URLs and env lines, serves both upstreams and stops
     assert.equal(res.headers.get('x-ratelimit-limit'), '90');
     assert.match((await res.json()).data.Media.description, /<script>/, 'the --faults flag reached the simulator');
     assert.equal((await fetch(`${jikanUrl}/anime/1`)).status, 200);
+    const page = await fetch(anilistUrl!, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: '{ Page { pageInfo { total } media { id } } }' }) });
+    assert.equal((await page.json()).data.Page.pageInfo.total, 120, '--anilist-result-cap reached the simulator');
+    const catalog = await (await fetch(anilistUrl!.replace('/anilist', '/__sim/catalog'))).json();
+    assert.equal(catalog.unpublished.length, 5, '--unpublished reached the simulator');
     const stats = await (await fetch(anilistUrl!.replace('/anilist', '/__sim/stats'))).json();
-    assert.equal(stats.anilist.requests, 1);
+    assert.equal(stats.anilist.requests, 2);
     assert.equal(stats.jikan.requests, 1);
   } finally {
     sim.child.kill('SIGTERM');
@@ -60,6 +64,8 @@ test('every flag is validated before anything starts', async () => {
     ['--anilist-rate', '0', /^--anilist-rate must be an integer from 1/],
     ['--anilist-header-limit', '1.5', /^--anilist-header-limit must be an integer/],
     ['--anilist-retry-after', '-1', /^--anilist-retry-after must be an integer from 0 to 3600/],
+    ['--anilist-result-cap', '0', /^--anilist-result-cap must be an integer from 1 to 100000, got "0"$/],
+    ['--unpublished', '-3', /^--unpublished must be an integer from 0 to 1000000/],
     ['--jikan-rate', '3/hour', /^--jikan-rate must look like 3\/s,60\/min/],
     ['--seed', 'x', /^--seed must be an integer/],
     ['--host', ' ', /^--host must not be empty$/],

@@ -14,6 +14,8 @@ interface SimFlags {
   anilistRate: string;
   anilistHeaderLimit?: string;
   anilistRetryAfter?: string;
+  anilistResultCap: string;
+  unpublished: string;
   jikanRate: string;
   faults: string;
   seed: string;
@@ -57,11 +59,13 @@ export function registerSimCommand(program: Command): void {
     .option('--anilist-rate <n>', 'AniList requests per sliding minute, enforced with 429s', '90')
     .option('--anilist-header-limit <n>', 'what X-RateLimit-Limit claims (default: the enforced rate)')
     .option('--anilist-retry-after <s>', 'Retry-After on AniList 429s, seconds (default: until the window frees)')
+    .option('--anilist-result-cap <n>', 'most results one AniList filter yields (pageInfo.total stops there; deeper pages are refused)', '5000')
+    .option('--unpublished <n>', 'catalog entries AniList does not have yet at the start (POST /__sim/edit publishes them)', '0')
     .option('--jikan-rate <rates>', "Jikan's two limits, both enforced", '3/s,60/min')
     .option('--faults <spec>', 'fault injection, see below', '')
     .option('--seed <n>', 'seed for jitter, faults and shuffles', '1')
     .option('--require-referer', 'answer AniList requests without a Referer with the 403 "temporarily disabled" body')
-    .addHelpText('after', `\nFault spec (--faults): ${FAULT_GRAMMAR}\n\nExample: tsunagu sim --anilist-rate 30 --anilist-header-limit 90 --faults 500=0.05,storm=0.01:20`)
+    .addHelpText('after', `\nFault spec (--faults): ${FAULT_GRAMMAR}\n\nExample: tsunagu sim --anilist-rate 30 --anilist-header-limit 90 --faults 500=0.05,storm=0.01:20\n\nCatalog changes (see docs/simulator.md): POST /__sim/edit {"ids":[..]} | {"count":N} | {"publish":N}; POST /__sim/remove {"ids":[..]} | {"count":N}; POST /__sim/restore {} | {"ids":[..]}`)
     .action(async (flags: SimFlags) => {
       const options = {
         port: numberFlag('port', flags.port, 0, 65_535),
@@ -71,6 +75,8 @@ export function registerSimCommand(program: Command): void {
         anilistRatePerMinute: numberFlag('anilist-rate', flags.anilistRate, 1, 100_000),
         anilistHeaderLimit: flags.anilistHeaderLimit === undefined ? undefined : numberFlag('anilist-header-limit', flags.anilistHeaderLimit, 1, 100_000),
         anilistRetryAfterSeconds: flags.anilistRetryAfter === undefined ? undefined : numberFlag('anilist-retry-after', flags.anilistRetryAfter, 0, 3600),
+        anilistResultCap: numberFlag('anilist-result-cap', flags.anilistResultCap, 1, 100_000),
+        unpublished: numberFlag('unpublished', flags.unpublished, 0, 1_000_000),
         ...jikanRate(flags.jikanRate),
         faults: flags.faults,
         seed: numberFlag('seed', flags.seed, -(2 ** 31), 2 ** 32 - 1),
@@ -99,6 +105,9 @@ export function registerSimCommand(program: Command): void {
           `  AniList  POST ${sim.anilistUrl}  (${options.anilistRatePerMinute}/min enforced, X-RateLimit-Limit ${headerLimit})\n` +
           `  Jikan    GET  ${sim.jikanUrl}  (${options.jikanPerSecond ?? 3}/s and ${options.jikanPerMinute ?? 60}/min)\n` +
           `  stats    GET  ${sim.url}/__sim/stats   (reset: POST ${sim.url}/__sim/reset)\n` +
+          `  catalog  GET  ${sim.url}/__sim/catalog (change it: POST /__sim/edit, /__sim/remove, /__sim/restore, /__sim/catalog/reset)\n` +
+          `  covers   GET  ${sim.url}/file/anilistcdn/media/anime/cover/{large,medium,small}/bx<id>.png, /images/anime/<mal_id>[t|l].png\n` +
+          `  results per filter at most ${options.anilistResultCap}, ${options.unpublished} entries not yet published\n` +
           `  latency ${options.latencyMs} +- ${options.jitterMs} ms, faults: ${options.faults || 'none'}, seed ${options.seed}\n` +
           `Point clients at it:\n` +
           `ANILIST_URL=${sim.anilistUrl}\n` +
