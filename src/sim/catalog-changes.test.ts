@@ -149,6 +149,9 @@ describe('entries not yet published', () => {
     assert.ok(linking.relations.edges.some((e: { node: { id: number } }) => e.node.id === target), 'the new entry shows in the relations');
     assert.equal(linking.updatedAt, now, 'and the linking entry changed with it');
     assert.equal((await getJson(`${sim.url}/__sim/catalog`)).json.unpublished.length, 297);
+    const done = published.json.results.map((r: { id: number }) => r.id);
+    const next = await post(sim, '/__sim/edit', { publish: 1 });
+    assert.deepEqual(next.json.results.map((r: { id: number; ok: boolean }) => [r.id, r.ok]), [[state.unpublished.find((id: number) => !done.includes(id)), true]], 'publish takes the next entry still waiting');
   });
 });
 
@@ -183,6 +186,6 @@ describe('the change endpoints', () => {
     const res = await post(sim, '/__sim/catalog/reset', '');
     assert.equal(res.status, 200);
     assert.deepEqual(await media(sim, AOT), original);
-    assert.deepEqual([res.json.unpublished.length, res.json.removed, res.json.edited], [10, [], []]);
+    assert.deepEqual([res.json.unpublished.length, res.json.removed, res.json.changed], [10, [], []]);
   });
 });

@@ -133,7 +133,9 @@ export class LiveCatalog {
       else if (this.hidden.has(id)) results.push(this.publish(id, at, touched));
       else results.push(this.editOne(id, at));
     }
-    for (const id of this.unpublished.slice(0, request.publish ?? 0)) results.push(this.publish(id, at, touched));
+    const waiting = this.unpublished.filter((id) => this.hidden.has(id));
+    for (const id of waiting.slice(0, request.publish ?? 0)) results.push(this.publish(id, at, touched));
+    this.addedTitles = indexTitles([...this.edited.values()].map((m) => ({ id: m.id, titles: m.synonyms.slice(this.catalog.media.get(m.id)!.synonyms.length) })));
     this.changes++;
     return { results, touched: [...touched].sort((a, b) => a - b) };
   }
@@ -170,7 +172,8 @@ export class LiveCatalog {
       visible,
       unpublished: [...this.unpublished].filter((id) => this.hidden.has(id)),
       removed: [...this.removed].sort((a, b) => a - b),
-      edited: [...this.stamped.keys()].filter((id) => this.isVisible(id)).sort((a, b) => a - b),
+      /** Visible entries whose updatedAt moved: edited, published, restored or touched by a publication. */
+      changed: [...this.stamped.keys()].filter((id) => this.isVisible(id)).sort((a, b) => a - b),
       newestUpdatedAt: this.newest,
     };
   }
@@ -197,7 +200,6 @@ export class LiveCatalog {
     const synonyms = [...media.synonyms, `${name} (edit ${edits})`];
     this.edited.set(id, { ...media, averageScore, synonyms });
     this.stamped.set(id, at);
-    this.addedTitles = indexTitles([...this.edited.values()].map((m) => ({ id: m.id, titles: m.synonyms.slice(this.catalog.media.get(m.id)!.synonyms.length) })));
     return { id, ok: true, change: 'edited', updatedAt: at, averageScore, synonyms };
   }
 
