@@ -30,6 +30,7 @@ if (skip) {
     const prefix = redisKey(redis.prefix, `bull${++n}`);
     return {
       jobs: store.jobs,
+    db: store.db,
       open: async (options) => new BullMqJobQueue(store.jobs, { connection, prefix, ...options }),
       close: async () => {
         connection.disconnect();
