@@ -119,12 +119,12 @@ export class FranchiseService implements IngestService {
   }
 
   async cancel(jobId: string): Promise<JobView | null> {
-    const before = await this.deps.store.jobs.get(jobId);
-    if (!before) return null;
-    const after = await this.deps.queue.cancel(jobId);
-    // A job no handler was running ends here; a running one announces its own end.
-    if (after && !FINAL_STATUSES.has(before.status) && after.status === 'cancelled') await this.announceEnd(after);
-    return after ? toJobView(after) : null;
+    const outcome = await this.deps.queue.cancel(jobId);
+    if (!outcome) return null;
+    // A job no handler here was running ends now (its worker elsewhere hears of it from this
+    // final state); a job running here announces its own end with what it did.
+    if (outcome.ended) await this.announceEnd(outcome.job);
+    return toJobView(outcome.job);
   }
 
   private async announceEnd(job: Job): Promise<void> {

@@ -116,11 +116,12 @@ export class BullMqJobQueue implements JobQueue {
     this.#sweepSoon(0);
   }
 
-  async cancel(id: string): Promise<Job | undefined> {
+  async cancel(id: string): Promise<{ job: Job; ended: boolean } | undefined> {
     const local = this.#running.get(id);
     if (local) {
       local.abort(new JobInterruption('cancelled'));
-      return this.#jobs.get(id);
+      const job = await this.#jobs.get(id);
+      return job && { job, ended: false };
     }
     // Running in another process: that worker's watch on the record stops it. Queued:
     // BullMQ drops it now (a worker handed it anyway finds it cancelled).
@@ -130,7 +131,7 @@ export class BullMqJobQueue implements JobQueue {
         this.#logger.warn({ err: error, jobId: id }, 'removing a cancelled job from BullMQ failed; a worker handed it will find it cancelled');
       });
     }
-    return outcome?.job;
+    return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
   close(options: { graceMs?: number } = {}): Promise<void> {

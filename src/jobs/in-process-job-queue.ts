@@ -84,17 +84,19 @@ export class InProcessJobQueue implements JobQueue {
     this.#wake();
   }
 
-  async cancel(id: string): Promise<Job | undefined> {
+  async cancel(id: string): Promise<{ job: Job; ended: boolean } | undefined> {
     const local = this.#running.get(id);
     if (local) {
       // Its handler stops at once (queued requests leave the gates, open ones are aborted)
       // and stores the end itself, with what was done.
       local.controller.abort(new JobInterruption('cancelled'));
-      return this.#jobs.get(id);
+      const job = await this.#jobs.get(id);
+      return job && { job, ended: false };
     }
     // Queued, or running in another process: that worker's watch on the record stops it.
     // The caller announces the end (no handler here will).
-    return (await this.#jobs.cancel(id))?.job;
+    const outcome = await this.#jobs.cancel(id);
+    return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
   close(options: { graceMs?: number } = {}): Promise<void> {

@@ -163,8 +163,10 @@ export function jobQueueConformance(name: string, makeHarness: () => Promise<Job
     const second = await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:b', payload: {} });
     await until('the first job to start', () => gate.started.includes(first.job.id));
     const cancelledQueued = await queue.cancel(second.job.id);
-    assert.equal(cancelledQueued?.status, 'cancelled');
-    await queue.cancel(first.job.id);
+    assert.equal(cancelledQueued?.job.status, 'cancelled');
+    assert.equal(cancelledQueued?.ended, true, 'no handler will announce a queued job');
+    const cancelledRunning = await queue.cancel(first.job.id);
+    assert.equal(cancelledRunning?.ended, false, 'its handler stores and announces the end');
     const signal = gate.signals.get(first.job.id)!;
     assert.equal(signal.aborted, true);
     assert.ok(signal.reason instanceof JobInterruption && signal.reason.reason === 'cancelled');
@@ -173,7 +175,9 @@ export function jobQueueConformance(name: string, makeHarness: () => Promise<Job
     assert.deepEqual(gate.started, [first.job.id]);
     assert.equal(await queue.cancel('no-such-job'), undefined);
     // Cancelling a finished job changes nothing.
-    assert.equal((await queue.cancel(first.job.id))?.status, 'cancelled');
+    const again = await queue.cancel(first.job.id);
+    assert.equal(again?.job.status, 'cancelled');
+    assert.equal(again?.ended, false);
   });
 
   withHarness('a handler that throws fails its job with the message, and the queue goes on', async (h) => {
@@ -275,7 +279,8 @@ export function jobQueueConformance(name: string, makeHarness: () => Promise<Job
     // Another process cancels through the record alone (its queue has no handler for this job).
     const other = await h.open({ concurrency: 1, leaseMs: 30_000 });
     const answered = await other.cancel(job.id);
-    assert.equal(answered?.status, 'cancelled');
+    assert.equal(answered?.job.status, 'cancelled');
+    assert.equal(answered?.ended, true);
     // Well within the 30 s lease: the record watch, not the heartbeat, notices.
     await until('the handler to be interrupted', () => gate.signals.get(job.id)!.aborted, 3_000);
     assert.equal((gate.signals.get(job.id)!.reason as JobInterruption).reason, 'cancelled');

@@ -35,11 +35,13 @@ export interface JobQueue {
   /** Starts taking jobs, running up to the queue's concurrency at once. Once per queue. */
   start(handler: JobHandler): void;
   /**
-   * Cancels a queued job at once, or asks a running one to stop; returns the job as stored
-   * after the request (a job this process runs stays `running` until its handler stops,
-   * at its next request boundary), undefined when unknown. A finished job is returned unchanged.
+   * Cancels a queued job at once, or asks a running one to stop (a job this process runs is
+   * interrupted before anything is awaited, so none of its requests leaves after the call);
+   * returns the job as stored after the request (a job this process runs stays `running`
+   * until its handler stops), undefined when unknown. A finished job is returned unchanged.
+   * `ended` is true when this call stored the job as cancelled: no handler will announce its end.
    */
-  cancel(id: string): Promise<Job | undefined>;
+  cancel(id: string): Promise<{ job: Job; ended: boolean } | undefined>;
   /**
    * Stops taking jobs; running ones are interrupted and put back in the queue at their last
    * safe point (or stored as finished when their work was done). A handler still running
