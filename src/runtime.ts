@@ -1,3 +1,4 @@
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { policyFromConfig } from './domain/franchise-policy.ts';
@@ -43,6 +44,8 @@ export interface Runtime {
   bus: ProgressBus;
   queue: JobQueue;
   ingest: FranchiseService;
+  /** Counts each client's upstream spending, `points` per minute: in Redis when REDIS_URL is set (all API processes together), else in memory. */
+  spendLimiter(points: number): RateLimiterAbstract;
   /** Stops taking jobs (running ones are put back in the queue), then closes the bus and the store. */
   close(): Promise<void>;
 }
@@ -94,6 +97,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     bus,
     queue,
     ingest,
+    spendLimiter: (points) => redis?.limiter(points) ?? new RateLimiterMemory({ points, duration: 60 }),
     close() {
       closing ??= (async () => {
         await queue.close();

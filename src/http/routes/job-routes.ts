@@ -93,7 +93,7 @@ const jobEvents = createRoute({
 export function registerJobRoutes(app: ApiApp, deps: RouteDeps): void {
   app.openapi(ingest, async (c) => {
     const body = c.req.valid('json');
-    await deps.limitIngest(c);
+    await deps.limitSpend(c);
     const { job } = await deps.ingest.requestIngest(body);
     c.header('location', `/api/jobs/${encodeURIComponent(job.id)}`);
     return c.json({ job }, 202);
