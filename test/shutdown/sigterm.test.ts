@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.ts';
+import { createStore } from '../../src/store/store.ts';
+import { TsunaguChild } from './tsunagu-child.ts';
+
+const GUNDAM = 80;
+
+/** Polls the job until `check` accepts it. */
+async function jobUntil(url: string, id: string, check: (job: { status: string; progress: { phase: string; done: number } }) => boolean, what: string) {
+  for (let i = 0; ; i++) {
+    const { job } = await (await fetch(`${url}/api/jobs/${id}`)).json();
+    if (check(job)) return job;
+    assert.ok(i < 1200, `timed out waiting for ${what}: ${JSON.stringify(job)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('SIGTERM', () => {
+  let sim: RunningSimulator;
+  let dir: string;
+  const children: TsunaguChild[] = [];
+  before(async () => {
+    sim = await startSimulator({ latencyMs: 300, jitterMs: 50 });
+    dir = await mkdtemp(join(tmpdir(), 'tsunagu-sigterm-'));
+  });
+  after(async () => {
+    for (const child of children) child.kill();
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const env = (name: string) => ({
+    DATABASE_URL: `sqlite:${join(dir, `${name}.sqlite`)}`,
+    ANILIST_URL: sim.anilistUrl,
+    JIKAN_URL: sim.jikanUrl,
+    LOG_LEVEL: 'info',
+    ANILIST_RATE_PER_MINUTE: '85',
+    ANILIST_BURST: '20',
+  });
+
+  for (const phase of ['discovery', 'enrichment'] as const) {
+    test(`serve stopped during ${phase} exits cleanly, its job back in the queue with what it stored`, async () => {
+      const settings = env(`serve-${phase}`);
+      const serve = await TsunaguChild.start('serve', settings);
+      children.push(serve);
+      const posted = await fetch(`${serve.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: String(GUNDAM) }) });
+      const { job } = await posted.json();
+      await jobUntil(serve.url, job.id, (j) => j.progress.phase === phase && (phase === 'discovery' || j.progress.done >= 3), `${phase} under way`);
+      const exit = await serve.terminate();
+      assert.equal(exit.code, 0, serve.stderr);
+      assert.match(serve.stderr, /job put back in the queue/);
+      const store = await createStore(settings.DATABASE_URL);
+      try {
+        const stored = await store.jobs.get(job.id);
+        assert.equal(stored?.status, 'queued', 'resumable by the next start');
+        assert.ok((await store.anime.count()) > 0, 'what it stored stays');
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
+  test('a worker stopped during enrichment exits cleanly and its job goes back to the queue', async () => {
+    const settings = env('worker');
+    const serve = await TsunaguChild.start('serve', settings);
+    children.push(serve);
+    const posted = await fetch(`${serve.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: String(GUNDAM) }) });
+    const { job } = await posted.json();
+    // Hand the job over: stop serve (it requeues), then a worker takes it up.
+    await jobUntil(serve.url, job.id, (j) => j.status === 'running', 'the job to start');
+    assert.equal((await serve.terminate()).code, 0);
+    const worker = await TsunaguChild.start('worker', { ...settings, JOB_POLL_MS: '50' });
+    children.push(worker);
+    const store = await createStore(settings.DATABASE_URL);
+    try {
+      for (let i = 0; ; i++) {
+        const stored = await store.jobs.get(job.id);
+        const progress = stored?.progress as { phase?: string; done?: number } | null;
+        if (stored?.status === 'running' && progress?.phase === 'enrichment' && (progress.done ?? 0) >= 3) break;
+        assert.ok(i < 1200, `the worker never reached enrichment: ${JSON.stringify(stored)}\n${worker.stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const exit = await worker.terminate();
+      assert.equal(exit.code, 0, worker.stderr);
+      assert.equal((await store.jobs.get(job.id))?.status, 'queued');
+    } finally {
+      await store.close();
+    }
+  });
+});
