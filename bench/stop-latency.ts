@@ -27,7 +27,7 @@ import { createRuntime, type Runtime } from '../src/runtime.ts';
 import { startSimulator, type RunningSimulator } from '../src/sim/simulator.ts';
 import { createStore } from '../src/store/store.ts';
 import { recordingFetch } from '../test/ingest/recording-fetch.ts';
-import { TsunaguChild } from '../test/shutdown/tsunagu-child.ts';
+import { TsunaguProcess } from '../test/scale-out/tsunagu-cluster.ts';
 
 const GUNDAM = 80;
 type Phase = 'discovery' | 'enrichment';
@@ -81,7 +81,7 @@ async function cancelRun(sim: RunningSimulator, phase: Phase) {
 async function sigtermRun(sim: RunningSimulator, phase: Phase | 'idle') {
   const dir = await mkdtemp(join(tmpdir(), 'tsunagu-stop-'));
   const databaseUrl = `sqlite:${join(dir, 'db.sqlite')}`;
-  const serve = await TsunaguChild.start('serve', { DATABASE_URL: databaseUrl, ANILIST_URL: sim.anilistUrl, JIKAN_URL: sim.jikanUrl, LOG_LEVEL: 'info' });
+  const serve = await TsunaguProcess.start('serve', { DATABASE_URL: databaseUrl, ANILIST_URL: sim.anilistUrl, JIKAN_URL: sim.jikanUrl, LOG_LEVEL: 'info', PORT: '0' });
   try {
     sim.reset();
     let jobId: string | null = null;
@@ -103,7 +103,7 @@ async function sigtermRun(sim: RunningSimulator, phase: Phase | 'idle') {
     }
     return { code: exit.code, ms: Math.round(exit.ms), status };
   } finally {
-    serve.kill();
+    await serve.stop('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.ts';
 import { createStore } from '../../src/store/store.ts';
-import { TsunaguChild } from './tsunagu-child.ts';
+import { TsunaguProcess } from '../scale-out/tsunagu-cluster.ts';
 
 const GUNDAM = 80;
 
@@ -22,13 +22,13 @@ async function jobUntil(url: string, id: string, check: (job: { status: string; 
 describe('SIGTERM', () => {
   let sim: RunningSimulator;
   let dir: string;
-  const children: TsunaguChild[] = [];
+  const children: TsunaguProcess[] = [];
   before(async () => {
     sim = await startSimulator({ latencyMs: 300, jitterMs: 50 });
     dir = await mkdtemp(join(tmpdir(), 'tsunagu-sigterm-'));
   });
   after(async () => {
-    for (const child of children) child.kill();
+    for (const child of children) await child.stop('SIGKILL');
     await sim.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -38,6 +38,7 @@ describe('SIGTERM', () => {
     ANILIST_URL: sim.anilistUrl,
     JIKAN_URL: sim.jikanUrl,
     LOG_LEVEL: 'info',
+    PORT: '0',
     ANILIST_RATE_PER_MINUTE: '85',
     ANILIST_BURST: '20',
   });
@@ -45,7 +46,7 @@ describe('SIGTERM', () => {
   for (const phase of ['discovery', 'enrichment'] as const) {
     test(`serve stopped during ${phase} exits cleanly, its job back in the queue with what it stored`, async () => {
       const settings = env(`serve-${phase}`);
-      const serve = await TsunaguChild.start('serve', settings);
+      const serve = await TsunaguProcess.start('serve', settings);
       children.push(serve);
       const posted = await fetch(`${serve.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: String(GUNDAM) }) });
       const { job } = await posted.json();
@@ -66,14 +67,14 @@ describe('SIGTERM', () => {
 
   test('a worker stopped during enrichment exits cleanly and its job goes back to the queue', async () => {
     const settings = env('worker');
-    const serve = await TsunaguChild.start('serve', settings);
+    const serve = await TsunaguProcess.start('serve', settings);
     children.push(serve);
     const posted = await fetch(`${serve.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: String(GUNDAM) }) });
     const { job } = await posted.json();
     // Hand the job over: stop serve (it requeues), then a worker takes it up.
     await jobUntil(serve.url, job.id, (j) => j.status === 'running', 'the job to start');
     assert.equal((await serve.terminate()).code, 0);
-    const worker = await TsunaguChild.start('worker', { ...settings, JOB_POLL_MS: '50' });
+    const worker = await TsunaguProcess.start('worker', { ...settings, JOB_POLL_MS: '50' });
     children.push(worker);
     const store = await createStore(settings.DATABASE_URL);
     try {
