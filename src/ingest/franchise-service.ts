@@ -16,7 +16,7 @@ import { resolveQuery } from './query-resolver.ts';
 
 export interface FranchiseServiceDeps {
   store: Store;
-  upstreams: Pick<Upstreams, 'anilist' | 'jikan' | 'requestCounts'>;
+  upstreams: Pick<Upstreams, 'anilist' | 'jikan'>;
   bus: ProgressBus;
   queue: JobQueue;
   clock: Clock;

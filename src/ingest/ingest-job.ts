@@ -86,67 +86,63 @@ export async function runIngestJob(job: Job, context: JobContext, deps: IngestJo
     await progress.state('running', payload.rootId);
     progress.enter('discovery');
 
-    // Enrichment stops with the job, and also when discovery fails (nothing more to wait for).
+    // Enrichment stops with the job, and also when discovery fails (nothing more to wait
+    // for). The signal is this job's alone, so its listener needs no removing.
     const enrichAbort = new AbortController();
-    const stopEnrichment = () => enrichAbort.abort(signal.reason);
-    signal.addEventListener('abort', stopEnrichment, { once: true });
-    try {
-      const enrichment = payload.enrich
-        ? new FranchiseEnrichment(
-            { store, jikan: upstreams.jikan, clock, logger: log },
-            {
-              signal: enrichAbort.signal,
-              concurrency: deps.enrichConcurrency,
-              retryDelayMs: deps.retryDelayMs?.enrichment,
-              tally,
-              listener: {
-                entries: (ids) => progress.entries('enrichment', ids),
-                progress: (counts) => progress.update('enrichment', counts),
-                failure: (failure) => progress.failure(failure),
-              },
-            },
-          )
-        : null;
-
-      let discovery: DiscoveryResult;
-      try {
-        discovery = await discoverFranchise(
-          payload.rootId,
-          { store, anilist: upstreams.anilist, clock, logger: log },
+    signal.addEventListener('abort', () => enrichAbort.abort(signal.reason), { once: true });
+    const enrichment = payload.enrich
+      ? new FranchiseEnrichment(
+          { store, jikan: upstreams.jikan, clock, logger: log },
           {
-            policy: policyFromPayload(payload.policy),
-            signal,
-            retryDelayMs: deps.retryDelayMs?.discovery,
+            signal: enrichAbort.signal,
+            concurrency: deps.enrichConcurrency,
+            retryDelayMs: deps.retryDelayMs?.enrichment,
             tally,
             listener: {
-              entries: (ids) => {
-                progress.entries('discovery', ids);
-                enrichment?.offer(ids);
-              },
-              progress: (counts) => progress.update('discovery', counts),
+              entries: (ids) => progress.entries('enrichment', ids),
+              progress: (counts) => progress.update('enrichment', counts),
               failure: (failure) => progress.failure(failure),
             },
           },
-        );
-      } catch (error) {
-        enrichAbort.abort(error);
-        await enrichment?.close().catch((enrichError: unknown) => log.warn({ err: enrichError }, 'enrichment failed while discovery was failing'));
-        await progress.flush();
-        throw error;
-      }
-      const discoveryMs = clock.now() - started;
-      log.info({ members: discovery.members.size, fetched: discovery.fetched, reused: discovery.reused, batches: discovery.batches, ms: discoveryMs }, 'discovery done');
+        )
+      : null;
 
-      let enriched: EnrichmentResult | null = null;
-      if (enrichment) {
-        progress.enter('enrichment');
-        if (!discovery.rootFound) enrichAbort.abort();
-        enriched = await enrichment.close();
-      }
-      return await settle(discovery, enriched, discoveryMs);
-    } finally {
-      signal.removeEventListener('abort', stopEnrichment);
+    let discovery: DiscoveryResult;
+    try {
+      discovery = await discoverFranchise(
+        payload.rootId,
+        { store, anilist: upstreams.anilist, clock, logger: log },
+        {
+          policy: policyFromPayload(payload.policy),
+          signal,
+          retryDelayMs: deps.retryDelayMs?.discovery,
+          tally,
+          listener: {
+            entries: (ids) => {
+              progress.entries('discovery', ids);
+              enrichment?.offer(ids);
+            },
+            progress: (counts) => progress.update('discovery', counts),
+            failure: (failure) => progress.failure(failure),
+          },
+        },
+      );
+    } catch (error) {
+      enrichAbort.abort(error);
+      await enrichment?.close().catch((enrichError: unknown) => log.warn({ err: enrichError }, 'enrichment failed while discovery was failing'));
+      await progress.flush();
+      throw error;
     }
+    const discoveryMs = clock.now() - started;
+    log.info({ members: discovery.members.size, fetched: discovery.fetched, reused: discovery.reused, batches: discovery.batches, ms: discoveryMs }, 'discovery done');
+
+    let enriched: EnrichmentResult | null = null;
+    if (enrichment) {
+      progress.enter('enrichment');
+      if (!discovery.rootFound) enrichAbort.abort();
+      enriched = await enrichment.close();
+    }
+    return await settle(discovery, enriched, discoveryMs);
   } finally {
     stopWatching();
   }
