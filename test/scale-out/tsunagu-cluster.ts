@@ -18,20 +18,25 @@ export type Role = 'api' | 'serve' | 'worker';
 export interface ProcessExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** performance.now() when it exited. */
-  at: number;
 }
 
 export class TsunaguProcess {
   /** What it wrote on stderr (its logs), for failure messages. */
   stderr = '';
   readonly exited: Promise<ProcessExit>;
+  /** performance.now() at the exit. */
+  private exitedAt = 0;
 
   private constructor(
     readonly role: Role,
     private readonly child: ChildProcess,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() })));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitedAt = performance.now();
+        resolve({ code, signal });
+      }),
+    );
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk));
   }
 
@@ -74,7 +79,7 @@ export class TsunaguProcess {
   async terminate(): Promise<ProcessExit & { ms: number }> {
     const sent = performance.now();
     const exit = await this.stop('SIGTERM');
-    return { ...exit, ms: exit.at - sent };
+    return { ...exit, ms: this.exitedAt - sent };
   }
 }
 

@@ -65,6 +65,33 @@ describe('SIGTERM', () => {
     });
   }
 
+  test('a cancel on the API process stops the job a worker process runs, and the worker never overwrites it', async () => {
+    const settings = { ...env('cross-cancel'), JOB_POLL_MS: '50' };
+    const api = await TsunaguProcess.start('api', settings);
+    const worker = await TsunaguProcess.start('worker', settings);
+    children.push(api, worker);
+    const posted = await fetch(`${api.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: String(GUNDAM) }) });
+    const { job } = await posted.json();
+    await jobUntil(api.url, job.id, (j) => j.status === 'running' && j.progress.phase === 'enrichment' && j.progress.done >= 3, 'enrichment under way');
+    const cancelled = await (await fetch(`${api.url}/api/jobs/${job.id}/cancel`, { method: 'POST' })).json();
+    assert.equal(cancelled.job.status, 'cancelled', 'stored at once by the API process');
+    await new Promise((resolve, reject) => {
+      const deadline = Date.now() + 30_000;
+      const look = () => {
+        if (/state changed elsewhere|cancelled elsewhere/.test(worker.stderr)) return resolve(undefined);
+        if (Date.now() > deadline) return reject(new Error(`the worker never stopped the job:\n${worker.stderr}`));
+        setTimeout(look, 50);
+      };
+      look();
+    });
+    const settled = sim.stats().jikan.requests;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(sim.stats().jikan.requests, settled, 'the worker sends nothing more for it');
+    const { job: after } = await (await fetch(`${api.url}/api/jobs/${job.id}`)).json();
+    assert.equal(after.status, 'cancelled');
+    assert.equal((await worker.terminate()).code, 0);
+  });
+
   test('a worker stopped during enrichment exits cleanly and its job goes back to the queue', async () => {
     const settings = env('worker');
     const serve = await TsunaguProcess.start('serve', settings);
