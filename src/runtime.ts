@@ -1,3 +1,4 @@
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { policyFromConfig } from './domain/franchise-policy.ts';
@@ -5,6 +6,7 @@ import { FranchiseService } from './ingest/franchise-service.ts';
 import type { ProgressBus } from './ingest/progress-event.ts';
 import { InProcessJobQueue } from './jobs/in-process-job-queue.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
+import { JobRetention } from './jobs/job-retention.ts';
 import { MemoryProgressBus } from './jobs/memory-progress-bus.ts';
 import type { Logger } from './log.ts';
 import { createRedisParts } from './redis/redis-parts.ts';
@@ -43,7 +45,12 @@ export interface Runtime {
   bus: ProgressBus;
   queue: JobQueue;
   ingest: FranchiseService;
-  /** Stops taking jobs (running ones are put back in the queue), then closes the bus and the store. */
+  /** Counts each client's upstream spending, `points` per minute: in Redis when REDIS_URL is set (all API processes together), else in memory. */
+  spendLimiter(points: number): RateLimiterAbstract;
+  /**
+   * Stops taking jobs (running ones are put back in the queue at their last safe point,
+   * waited for up to SHUTDOWN_GRACE_MS), then closes the bus and the store.
+   */
   close(): Promise<void>;
 }
 
@@ -84,7 +91,12 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     enrichConcurrency: config.jikanMaxInFlight,
     retryDelayMs: options.retryDelayMs,
   });
-  if (options.worker ?? true) queue.start(ingest.handler);
+  const retention = new JobRetention({ jobs: store.jobs, bus, clock, logger, retainMs: config.jobRetentionDays * 86_400_000 });
+  // Processes that run jobs also clear out old ones; an API-only process leaves it to them.
+  if (options.worker ?? true) {
+    queue.start(ingest.handler);
+    retention.start();
+  }
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -94,9 +106,11 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     bus,
     queue,
     ingest,
+    spendLimiter: (points) => redis?.limiter(points) ?? new RateLimiterMemory({ points, duration: 60 }),
     close() {
       closing ??= (async () => {
-        await queue.close();
+        await retention.stop();
+        await queue.close({ graceMs: config.shutdownGraceMs });
         await bus.close();
         await redis?.close();
         if (!options.store) await store.close();

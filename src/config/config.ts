@@ -185,7 +185,7 @@ export const options = {
   },
   ingestRatePerMinute: {
     env: 'INGEST_RATE_PER_MINUTE',
-    description: 'Ingest requests one client may start per minute.',
+    description: 'Requests that spend upstream budget (ingests, refreshes of stale franchises, remote searches) one client may make per minute; shared across API processes when REDIS_URL is set.',
     default: '20',
     unit: 'requests/min, 1-10000',
     schema: int(1, 10_000),
@@ -223,6 +223,20 @@ export const options = {
     default: '1000',
     unit: 'ms, 10-600000',
     schema: int(10, 600_000),
+  },
+  shutdownGraceMs: {
+    env: 'SHUTDOWN_GRACE_MS',
+    description: 'On SIGTERM or Ctrl-C, how long serve, worker, discover and demo wait for open requests and running jobs before they exit anyway; a job still running then goes back to the queue as it stands (what it stored stays).',
+    default: '5000',
+    unit: 'ms, 0-600000',
+    schema: int(0, 600_000),
+  },
+  jobRetentionDays: {
+    env: 'JOB_RETENTION_DAYS',
+    description: 'Finished jobs (and their event histories) are deleted this long after they ended; queued and running jobs are never deleted.',
+    default: '7',
+    unit: 'days, 0.01-3650',
+    schema: positive(3650).min(0.01),
   },
   databasePoolSize: {
     env: 'DATABASE_POOL_SIZE',

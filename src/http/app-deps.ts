@@ -1,3 +1,4 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import type { StoredAnime } from '../domain/anime.ts';
@@ -18,11 +19,21 @@ export interface HttpStore {
   ping(): Promise<void>;
 }
 
-/** A title search upstream (AniList), best match first. */
-export type RemoteSearch = (
-  query: string,
-  signal: AbortSignal,
-) => Promise<{ id: number; idMal: number | null; title: string; format: string | null; seasonYear: number | null; coverImage: string | null }[]>;
+export interface RemoteSearchResult {
+  id: number;
+  idMal: number | null;
+  title: string;
+  format: string | null;
+  seasonYear: number | null;
+  coverImage: string | null;
+}
+
+/**
+ * A title search upstream (AniList), best match first. `charge` is awaited before a search
+ * sends an upstream request (a search answered without one does not call it); when it
+ * throws, nothing is sent and the search rejects with that error.
+ */
+export type RemoteSearch = (query: string, signal: AbortSignal, charge?: () => Promise<void>) => Promise<RemoteSearchResult[]>;
 
 export type HttpConfig = Pick<Config, 'apiToken' | 'corsOrigin' | 'ingestRatePerMinute' | 'sseHeartbeatMs'>;
 
@@ -34,6 +45,11 @@ export interface AppDeps {
   bus: ProgressBus;
   /** AniList search for `GET /api/search?remote=true`; without it remote search answers "not configured". */
   searchRemote?: RemoteSearch;
+  /**
+   * Counts each client's requests that spend upstream budget (INGEST_RATE_PER_MINUTE).
+   * Default: in this process's memory; a Redis limiter makes every API process count together.
+   */
+  spendLimiter?: RateLimiterAbstract;
   metrics: Metrics;
   clock?: Clock;
   /** Aborted at shutdown: open event streams end so the server can close. */

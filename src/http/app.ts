@@ -6,7 +6,7 @@ import { matchedRoutes } from 'hono/route';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppDeps } from './app-deps.ts';
 import { requestBodyLimit } from './body-limit.ts';
-import { ingestRateLimit } from './ingest-rate-limit.ts';
+import { upstreamSpendLimit } from './upstream-spend-limit.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { registerAnimeRoutes } from './routes/anime-routes.ts';
@@ -17,7 +17,7 @@ import { registerSearchRoutes } from './routes/search-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { fieldErrors, toProblem } from './to-problem.ts';
 import { DEFAULT_WEB_ROOT, webPage } from './web-page.ts';
-import { writeAccessCheck } from './write-access.ts';
+import { writeAccess } from './write-access.ts';
 
 /** Largest request body accepted, bytes. Ingest requests are a few dozen bytes; this only stops abuse. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -35,12 +35,13 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       }
     },
   });
-  const checkToken = writeAccessCheck(deps.config.apiToken);
-  const limit = ingestRateLimit(deps.config.ingestRatePerMinute);
+  const access = writeAccess(deps.config.apiToken);
+  const limit = upstreamSpendLimit(deps.config.ingestRatePerMinute, deps.spendLimiter);
   const routeDeps: RouteDeps = {
     ...deps,
-    checkWrite: (c) => checkToken(c.req.header('authorization')),
-    limitIngest: (c) => limit(clientAddress(c)),
+    checkWrite: (c) => access.check(c.req.header('authorization')),
+    limitSpend: (c) => limit.consume(clientAddress(c)),
+    maySpend: async (c) => access.allowed(c.req.header('authorization')) && (await limit.tryConsume(clientAddress(c))),
   };
 
   app.use('*', async (c, next) => {

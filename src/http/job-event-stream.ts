@@ -5,6 +5,9 @@ import { FINAL_STATUSES, type ProgressBus, type ProgressEvent } from '../ingest/
 import type { Logger } from '../log.ts';
 import type { Metrics } from './metrics.ts';
 
+/** How long EventSource waits before reconnecting, ms (sent as `retry:`): soon, since a job's events keep coming. */
+export const SSE_RETRY_MS = 3_000;
+
 export interface JobEventStreamDeps {
   bus: ProgressBus;
   ingest: IngestService;
@@ -35,6 +38,7 @@ export function streamJobEvents(c: Context, deps: JobEventStreamDeps, job: JobVi
     deps.metrics.sseStreams(1);
     const ended = () => stream.aborted || stream.closed || (deps.shutdown?.aborted ?? false);
     try {
+      await stream.write(`retry: ${SSE_RETRY_MS}\n\n`);
       unsubscribe = await deps.bus.subscribe(job.id, afterSeq, (event) => {
         queue.push(event);
         notify();
@@ -86,7 +90,11 @@ export function streamJobEvents(c: Context, deps: JobEventStreamDeps, job: JobVi
   });
 }
 
-/** The final state as the job record tells it; no `id:` line, so a reader's resume point stays on real events. */
+/**
+ * The final state as the job record tells it, under the id of the last event the reader had
+ * (its history is gone, so no newer id exists): a reconnect then resumes from there, finds
+ * the job finished with nothing newer, and gets the 204 that stops it.
+ */
 async function writeFinalFromRecord(stream: SSEStreamingApi, job: JobView, lastSeq: number): Promise<void> {
   const event: ProgressEvent = {
     jobId: job.id,
@@ -96,5 +104,5 @@ async function writeFinalFromRecord(stream: SSEStreamingApi, job: JobView, lastS
     status: job.status,
     franchiseId: job.rootId,
   };
-  await stream.writeSSE({ event: 'state', data: JSON.stringify(event) });
+  await stream.writeSSE({ id: String(lastSeq), event: 'state', data: JSON.stringify(event) });
 }

@@ -63,15 +63,36 @@ describe('GET /api/jobs/{id}/events', () => {
     assert.deepEqual(byQuery.events.map((m) => m.id), ['5']);
   });
 
-  test('a reader past the final event (or a finished job whose history is gone) still gets the final state', async () => {
+  test('a reader that had the final event gets 204, which stops EventSource; streams set retry:', async () => {
+    const id = await newJob('finished');
+    await api.ingest.step(id, 1, 1);
+    await api.ingest.finish(id, 'succeeded');
+    const first = await open(id);
+    await first.done;
+    assert.equal(first.retry, 3000);
+    const lastId = first.events.at(-1)!.id!;
+    assert.equal(JSON.parse(first.events.at(-1)!.data!).status, 'succeeded');
+    // The browser reconnects after the stream closed, with the id of the final event.
+    const again = await fetch(`${api.url}/api/jobs/${id}/events`, { headers: { 'last-event-id': lastId } });
+    assert.equal(again.status, 204);
+    assert.equal(await again.text(), '');
+    const byQuery = await fetch(`${api.url}/api/jobs/${id}/events?lastEventId=${lastId}`);
+    assert.equal(byQuery.status, 204);
+  });
+
+  test('a finished job whose final event is gone answers its final state once, from the record, then 204', async () => {
     const id = await newJob('gone');
     await api.ingest.finish(id, 'failed', { silent: true });
-    const stream = await open(id, { headers: { 'last-event-id': '99' } });
+    const stream = await open(id);
     await stream.done;
-    assert.equal(stream.events.length, 1);
-    assert.equal(stream.events[0].event, 'state');
-    assert.equal(stream.events[0].id, undefined, 'no id: the resume point stays on real events');
-    assert.equal(JSON.parse(stream.events[0].data!).status, 'failed');
+    const final = stream.events.at(-1)!;
+    assert.equal(final.event, 'state');
+    assert.equal(JSON.parse(final.data!).status, 'failed');
+    assert.equal(final.id, stream.events.at(-2)?.id ?? '0', 'under the last real id: nothing newer exists');
+    const again = await fetch(`${api.url}/api/jobs/${id}/events`, { headers: { 'last-event-id': final.id! } });
+    assert.equal(again.status, 204);
+    const past = await fetch(`${api.url}/api/jobs/${id}/events`, { headers: { 'last-event-id': '99' } });
+    assert.equal(past.status, 204);
   });
 
   test('a client that disconnects mid-stream leaves no subscription or open stream behind', async () => {

@@ -26,6 +26,8 @@ export function withJobMetrics(bus: ProgressBus, jobs: JobObserver, clock: Clock
       return event;
     },
     subscribe: (jobId, afterSeq, listener) => bus.subscribe(jobId, afterSeq, listener),
+    lastSeq: (jobId) => bus.lastSeq(jobId),
+    forget: (jobIds) => bus.forget(jobIds),
     close: () => bus.close(),
   };
 }

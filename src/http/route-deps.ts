@@ -6,8 +6,13 @@ import type { AppDeps } from './app-deps.ts';
 export interface RouteDeps extends AppDeps {
   /** Throws a 401 problem unless the request may write (bearer token, when one is configured). */
   checkWrite(c: Context): void;
-  /** Throws a 429 problem when this client has started too many ingests this minute. */
-  limitIngest(c: Context): Promise<void>;
+  /** Throws a 429 problem when this client has spent too much upstream budget this minute (ingests, refreshes, remote searches). */
+  limitSpend(c: Context): Promise<void>;
+  /**
+   * For a read that may spend upstream budget but need not (a stale franchise's refresh):
+   * true, with a point taken, when the request may write and the client is under its limit.
+   */
+  maySpend(c: Context): Promise<boolean>;
 }
 
 export type ApiApp = OpenAPIHono;

@@ -2,7 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Runtime } from '../runtime.ts';
 import { createApp } from './app.ts';
 import type { Metrics } from './metrics.ts';
-import { anilistRemoteSearch } from './remote-search.ts';
+import { anilistRemoteSearch, shareRemoteSearch } from './remote-search.ts';
+import { REMOTE_SEARCH_TIMEOUT_MS } from './routes/search-routes.ts';
 import { httpStore } from './store-adapter.ts';
 
 export interface RuntimeAppOptions {
@@ -21,7 +22,8 @@ export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): 
     store: httpStore(runtime.store),
     ingest: runtime.ingest,
     bus: runtime.bus,
-    searchRemote: anilistRemoteSearch(runtime.upstreams.anilist),
+    searchRemote: shareRemoteSearch(anilistRemoteSearch(runtime.upstreams.anilist), { timeoutMs: REMOTE_SEARCH_TIMEOUT_MS }),
+    spendLimiter: runtime.spendLimiter(runtime.config.ingestRatePerMinute),
     metrics: options.metrics,
     shutdown: options.shutdown,
     webRoot: options.webRoot,

@@ -5,9 +5,11 @@ import type { Relation } from '../domain/relation-type.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { AniListClient, FetchMediaResult } from '../upstream/anilist/anilist-client.ts';
+import type { RequestTally } from '../upstream/http/upstream-http.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { EntryFailure } from './franchise-view.ts';
 import { storedWalkEdges } from './stored-edges.ts';
+import { idList, storing } from './store-write-error.ts';
 
 /** AniList answers at most 50 media per Page. */
 const BATCH_SIZE = 50;
@@ -43,6 +45,8 @@ export interface DiscoveryOptions {
   retryRounds?: number;
   /** Wait before such a round, ms. Default 2,000. */
   retryDelayMs?: number;
+  /** Counts this discovery's AniList requests. */
+  tally?: RequestTally;
 }
 
 export interface DiscoveryResult {
@@ -61,6 +65,7 @@ export interface DiscoveryResult {
   reused: number;
   /** AniList batches answered (successful HTTP requests of this discovery). */
   batches: number;
+  /** Stopped by the signal with members still to fetch (false when the walk was complete anyway). */
   cancelled: boolean;
 }
 
@@ -99,6 +104,9 @@ class Discovery {
   private batches = 0;
   private rootFound = true;
   private error: unknown = null;
+  /** Aborts this discovery's requests when it fails; `requests` is that or the caller's signal. */
+  private readonly halt = new AbortController();
+  private readonly requests: AbortSignal;
   private settle!: () => void;
   private readonly idle = new Promise<void>((resolve) => (this.settle = resolve));
 
@@ -109,6 +117,7 @@ class Discovery {
   ) {
     this.walk = createFranchiseWalk(rootId, options.policy);
     this.signal = options.signal;
+    this.requests = options.signal ? AbortSignal.any([options.signal, this.halt.signal]) : this.halt.signal;
     this.retryRounds = options.retryRounds ?? 1;
     this.retryDelayMs = options.retryDelayMs ?? 2_000;
   }
@@ -117,9 +126,9 @@ class Discovery {
     this.track(this.examine([this.rootId]));
     await this.idle;
     if (this.error) throw this.error;
-    const cancelled = this.signal?.aborted ?? false;
     const left = this.walk.pending();
-    if (!cancelled && left.length > 0) this.deps.logger.error({ rootId: this.rootId, left }, 'discovery ended with ids never visited');
+    const cancelled = (this.signal?.aborted ?? false) && left.length > 0;
+    if (!this.signal?.aborted && left.length > 0) this.deps.logger.error({ rootId: this.rootId, left }, 'discovery ended with ids never visited');
     const { members, truncated, bridges } = this.walk.result();
     return {
       rootId: this.rootId,
@@ -140,8 +149,8 @@ class Discovery {
     this.outstanding++;
     step
       .catch((error: unknown) => {
-        if (isAbort(error) && this.signal?.aborted) return;
-        this.error ??= error;
+        if (isAbort(error) && this.requests.aborted) return;
+        this.stopOn(error);
       })
       .finally(() => {
         this.outstanding--;
@@ -159,20 +168,24 @@ class Discovery {
   /** One fetchMedia call of up to 50 ids (more than one request only if AniList made the client halve it). */
   private send(ids: number[]): void {
     this.groupsInFlight++;
+    // Each batch's outcome is taken as it happens: a failed store write stops discovery at
+    // once, and is never a rejection nobody listens to while later batches are still out.
     const handling: Promise<void>[] = [];
     const group = async () => {
       try {
         await this.deps.anilist.fetchMedia(ids, {
-          signal: this.signal,
+          signal: this.requests,
           priority: 'interactive',
-          onBatch: (part) => handling.push(this.handleBatch(part)),
+          tally: this.options.tally,
+          onBatch: (part) =>
+            handling.push(
+              this.handleBatch(part).catch((error: unknown) => this.stopOn(error)),
+            ),
         });
       } finally {
         // A batch's store write must finish before its group counts as returned.
-        const outcomes = await Promise.allSettled(handling);
+        await Promise.all(handling);
         this.groupsInFlight--;
-        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-        if (failed) throw failed.reason;
       }
     };
     this.track(group());
@@ -182,12 +195,17 @@ class Discovery {
     if (part.entries.size > 0 || part.missing.length > 0) this.batches++;
     const entries = [...part.entries.values()];
     if (entries.length > 0) {
-      await this.deps.store.saveBatch(
-        entries.map((e) => e.anime),
-        entries.flatMap((e) => e.relations),
+      const ids = entries.map((e) => e.anime.id);
+      await storing(
+        () => `AniList batch of ${ids.length} entries (ids ${idList(ids)})`,
+        () =>
+          this.deps.store.saveBatch(
+            entries.map((e) => e.anime),
+            entries.flatMap((e) => e.relations),
+          ),
       );
       this.fetched += entries.length;
-      this.options.listener?.entries?.(entries.map((e) => e.anime.id), 'fetched');
+      this.options.listener?.entries?.(ids, 'fetched');
     }
     const visits: [number, Relation[] | undefined][] = entries.map((e) => [e.anime.id, e.relations]);
     for (const id of part.missing) {
@@ -234,6 +252,12 @@ class Discovery {
       this.options.listener?.entries?.(fresh, 'stored');
       ids = this.visit(fresh.map((id) => [id, edges.get(id) ?? []]));
     }
+  }
+
+  /** The first error ends discovery: nothing more is sent, and requests under way are aborted. */
+  private stopOn(error: unknown): void {
+    this.error ??= error;
+    this.halt.abort(error);
   }
 
   private fail(failure: EntryFailure): void {

@@ -3,9 +3,11 @@ import type { MalInfo, StoredAnime } from '../domain/anime.ts';
 import type { Relation } from '../domain/relation-type.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
+import type { RequestTally } from '../upstream/http/upstream-http.ts';
 import type { JikanClient, JikanFull } from '../upstream/jikan/jikan-client.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { EntryFailure } from './franchise-view.ts';
+import { storing } from './store-write-error.ts';
 
 export interface EnrichmentDeps {
   store: Pick<Store, 'anime' | 'relations'>;
@@ -33,6 +35,8 @@ export interface EnrichmentOptions {
   retryRounds?: number;
   /** Wait before such a round, ms. Default 5,000 (Jikan's outages come in minutes, not ms). */
   retryDelayMs?: number;
+  /** Counts this enrichment's Jikan requests. */
+  tally?: RequestTally;
 }
 
 export interface EnrichmentResult {
@@ -43,6 +47,7 @@ export interface EnrichmentResult {
   /** MAL relations stored beside AniList's. */
   malRelations: number;
   failures: EntryFailure[];
+  /** Stopped by the signal with entries left to fetch or store (false when nothing was left anyway). */
   cancelled: boolean;
 }
 
@@ -73,6 +78,8 @@ export class FranchiseEnrichment {
   /** Offers still reading the store, and retry waits: the queue may still grow while any run. */
   private pendingOffers = 0;
   private closed = false;
+  /** The signal stopped work that was still to do. */
+  private cutShort = false;
   private error: unknown = null;
   private settle!: () => void;
 
@@ -89,7 +96,7 @@ export class FranchiseEnrichment {
         missing: this.missing,
         malRelations: this.malRelations,
         failures: [...this.failures.values()],
-        cancelled: this.options.signal?.aborted ?? false,
+        cancelled: this.cutShort,
       };
     });
   }
@@ -97,7 +104,11 @@ export class FranchiseEnrichment {
   /** Queues the entries among `ids` that need MAL data; ids already offered are ignored. */
   offer(ids: readonly number[]): void {
     const fresh = ids.filter((id) => !this.seen.has(id));
-    if (fresh.length === 0 || this.options.signal?.aborted) return;
+    if (fresh.length === 0) return;
+    if (this.options.signal?.aborted) {
+      this.cutShort = true;
+      return;
+    }
     for (const id of fresh) this.seen.add(id);
     this.pendingOffers++;
     this.deps.store.anime
@@ -124,7 +135,10 @@ export class FranchiseEnrichment {
 
   private pump(): void {
     const stop = this.error !== null || (this.options.signal?.aborted ?? false);
-    if (stop) this.queue.length = 0;
+    if (stop && this.queue.length > 0) {
+      this.cutShort = true;
+      this.queue.length = 0;
+    }
     while (!stop && this.workers < this.concurrency && this.queue.length > 0) {
       const id = this.queue.shift()!;
       this.workers++;
@@ -135,6 +149,7 @@ export class FranchiseEnrichment {
     }
     if (this.closed && this.workers === 0 && this.pendingOffers === 0 && this.queue.length === 0) {
       const deferred = this.deferred.splice(0);
+      if (stop && deferred.length > 0) this.cutShort = true;
       if (stop || deferred.length === 0) this.settle();
       else {
         this.workers++;
@@ -151,8 +166,13 @@ export class FranchiseEnrichment {
     try {
       for (const { id, full } of deferred) {
         const { edges } = await this.malEdges(id, full);
-        if (edges.length > 0) this.malRelations += (await this.deps.store.relations.upsertMany(edges)).stored;
-        await this.deps.store.anime.setMal(id, full.info);
+        await storing(
+          () => `MAL data of anime ${id}`,
+          async () => {
+            if (edges.length > 0) this.malRelations += (await this.deps.store.relations.upsertMany(edges)).stored;
+            await this.deps.store.anime.setMal(id, full.info);
+          },
+        );
       }
     } catch (error) {
       this.error ??= error;
@@ -168,9 +188,12 @@ export class FranchiseEnrichment {
     if (!anime || anime.idMal === null) return this.count();
     let full: JikanFull | null;
     try {
-      full = await jikan.fetchFull(anime.idMal, { signal: this.options.signal, priority: 'background' });
+      full = await jikan.fetchFull(anime.idMal, { signal: this.options.signal, priority: 'background', tally: this.options.tally });
     } catch (error) {
-      if (this.options.signal?.aborted) return;
+      if (this.options.signal?.aborted) {
+        this.cutShort = true;
+        return;
+      }
       if (!(error instanceof UpstreamError)) {
         this.error ??= error;
         return;
@@ -178,22 +201,28 @@ export class FranchiseEnrichment {
       return this.failed(anime, error);
     }
     try {
-      if (full === null) {
-        await store.anime.setMal(id, { score: null, rank: null, members: null, rating: null, status: 'missing', fetchedAt: clock.now() });
-        this.missing++;
-      } else {
-        const { edges, unresolved } = await this.malEdges(id, full);
-        if (edges.length > 0) this.malRelations += (await store.relations.upsertMany(edges)).stored;
-        if (unresolved && !this.closed) {
-          // Shown at once, but stored as fetched long ago: a crash before finishDeferred
-          // leaves it stale, so the next run fetches it again instead of losing those edges.
-          await store.anime.setMal(id, { ...full.info, fetchedAt: 0 });
-          this.deferred.push({ id, full });
-        } else {
-          await store.anime.setMal(id, full.info);
-        }
-        this.enriched++;
-      }
+      const fetched = full;
+      await storing(
+        () => `MAL data of anime ${id} (MAL ${anime.idMal})`,
+        async () => {
+          if (fetched === null) {
+            await store.anime.setMal(id, { score: null, rank: null, members: null, rating: null, status: 'missing', fetchedAt: clock.now() });
+            this.missing++;
+            return;
+          }
+          const { edges, unresolved } = await this.malEdges(id, fetched);
+          if (edges.length > 0) this.malRelations += (await store.relations.upsertMany(edges)).stored;
+          if (unresolved && !this.closed) {
+            // Shown at once, but stored as fetched long ago: a crash before finishDeferred
+            // leaves it stale, so the next run fetches it again instead of losing those edges.
+            await store.anime.setMal(id, { ...fetched.info, fetchedAt: 0 });
+            this.deferred.push({ id, full: fetched });
+          } else {
+            await store.anime.setMal(id, fetched.info);
+          }
+          this.enriched++;
+        },
+      );
       this.failures.delete(id);
       this.options.listener?.entries?.([id]);
       this.count();
@@ -211,7 +240,10 @@ export class FranchiseEnrichment {
         .sleep((this.options.retryDelayMs ?? 5_000) * round, this.options.signal)
         .then(
           () => this.queue.push(anime.id),
-          () => undefined,
+          // Only the signal ends the wait early: the entry is work left undone.
+          () => {
+            this.cutShort = true;
+          },
         )
         .finally(() => {
           this.pendingOffers--;

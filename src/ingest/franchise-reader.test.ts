@@ -38,7 +38,7 @@ function stats(durationMs: number): FranchiseStats {
 async function finishedJob(store: Store, dedupeKey: string, status: FinalJobStatus, result: unknown): Promise<void> {
   const { job } = await store.jobs.create({ kind: 'ingest', dedupeKey, payload: {} });
   assert.ok(await store.jobs.claim('w', 60_000, job.id));
-  await store.jobs.finish(job.id, status, { result });
+  await store.jobs.finish(job.id, 'w', status, { result });
 }
 
 const read = (store: Store, rootId: number, jobKeySuffix?: string) =>

@@ -178,10 +178,22 @@ describe('franchise service', () => {
 
     offset = 31 * 86_400_000;
     sim.reset();
-    const staleView = await runtime.ingest.getFranchise(9253);
+    // A reader that may not spend upstream budget gets the stored data and starts nothing.
+    let asked = 0;
+    const refused = await runtime.ingest.getFranchise(9253, { mayRefresh: async () => (asked++, false) });
+    assert.equal(refused?.franchise.stale, true);
+    assert.equal((await runtime.ingest.getFranchise(9253))?.franchise.stale, true, 'no permission given: no refresh either');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await runtime.store.jobs.list({ limit: 10 })).length, 1, 'no refresh job');
+    assert.equal(asked, 1);
+    assert.equal(sim.stats().anilist.requests, 0);
+
+    const mayRefresh = async () => (asked++, true);
+    const staleView = await runtime.ingest.getFranchise(9253, { mayRefresh });
     assert.equal(staleView?.franchise.stale, true);
     assert.equal(staleView?.members.length, freshView?.members.length, 'stored data served as it is');
-    await runtime.ingest.getFranchise(9253);
+    await runtime.ingest.getFranchise(9253, { mayRefresh });
+    assert.equal(asked, 2, 'within the cooldown the permission is not even asked (no budget point taken)');
     const jobs = await runtime.store.jobs.list({ limit: 10 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const refresh = (await runtime.store.jobs.list({ limit: 10 })).filter((j) => j.id !== job.id);

@@ -16,7 +16,7 @@ import { resolveQuery } from './query-resolver.ts';
 
 export interface FranchiseServiceDeps {
   store: Store;
-  upstreams: Pick<Upstreams, 'anilist' | 'jikan' | 'requestCounts'>;
+  upstreams: Pick<Upstreams, 'anilist' | 'jikan'>;
   bus: ProgressBus;
   queue: JobQueue;
   clock: Clock;
@@ -53,8 +53,8 @@ export class FranchiseService implements IngestService {
   private readonly loader: EntryLoader;
   /** Serialises find-or-create, so two requests for members of one franchise cannot both create. */
   private dedupeChain: Promise<unknown> = Promise.resolve();
-  /** Franchise key to when a read last started a refresh. */
-  private readonly refreshedAt = new Map<string, number>();
+  /** Anime id to when a read last started a refresh of its franchise, in insertion (so time) order. */
+  private readonly refreshedAt = new Map<number, number>();
 
   constructor(private readonly deps: FranchiseServiceDeps) {
     this.loader = new EntryLoader({ store: deps.store, anilist: deps.upstreams.anilist });
@@ -107,9 +107,9 @@ export class FranchiseService implements IngestService {
     return job ? toJobView(job) : null;
   }
 
-  async getFranchise(animeId: number): Promise<FranchiseView | null> {
+  async getFranchise(animeId: number, options: { mayRefresh?: () => Promise<boolean> } = {}): Promise<FranchiseView | null> {
     const view = await this.franchiseOf(animeId);
-    if (view?.franchise.stale) this.refreshLater(animeId);
+    if (view?.franchise.stale && options.mayRefresh && this.refreshDue(animeId) && (await options.mayRefresh())) this.refreshLater(animeId);
     return view;
   }
 
@@ -119,12 +119,12 @@ export class FranchiseService implements IngestService {
   }
 
   async cancel(jobId: string): Promise<JobView | null> {
-    const before = await this.deps.store.jobs.get(jobId);
-    if (!before) return null;
-    const after = await this.deps.queue.cancel(jobId);
-    // A job no handler was running ends here; a running one announces its own end.
-    if (after && !FINAL_STATUSES.has(before.status) && after.status === 'cancelled') await this.announceEnd(after);
-    return after ? toJobView(after) : null;
+    const outcome = await this.deps.queue.cancel(jobId);
+    if (!outcome) return null;
+    // A job no handler here was running ends now (its worker elsewhere hears of it from this
+    // final state); a job running here announces its own end with what it did.
+    if (outcome.ended) await this.announceEnd(outcome.job);
+    return toJobView(outcome.job);
   }
 
   private async announceEnd(job: Job): Promise<void> {
@@ -134,11 +134,19 @@ export class FranchiseService implements IngestService {
       .catch((error: unknown) => this.deps.logger.warn({ err: error, jobId: job.id }, 'publishing the end of a job failed'));
   }
 
-  private refreshLater(animeId: number): void {
-    const key = `franchise:${animeId}`;
+  private refreshDue(animeId: number): boolean {
+    const cooldown = this.deps.refreshCooldownMs ?? 600_000;
     const now = this.deps.clock.now();
-    if (now - (this.refreshedAt.get(key) ?? -Infinity) < (this.deps.refreshCooldownMs ?? 600_000)) return;
-    this.refreshedAt.set(key, now);
+    // Entries whose cooldown has passed are forgotten, so the map holds only the last window's.
+    for (const [id, at] of this.refreshedAt) {
+      if (now - at < cooldown) break;
+      this.refreshedAt.delete(id);
+    }
+    return !this.refreshedAt.has(animeId);
+  }
+
+  private refreshLater(animeId: number): void {
+    this.refreshedAt.set(animeId, this.deps.clock.now());
     this.requestIngest({ query: String(animeId) }).then(
       ({ job, created }) => this.deps.logger.info({ animeId, jobId: job.id, created }, 'stale franchise read: refresh requested'),
       (error: unknown) => this.deps.logger.warn({ err: error, animeId }, 'stale franchise read: refresh could not start'),

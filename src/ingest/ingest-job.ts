@@ -5,12 +5,13 @@ import type { Logger } from '../log.ts';
 import type { Job } from '../store/job-repository.ts';
 import type { Store } from '../store/store.ts';
 import type { Upstreams } from '../upstream/upstreams.ts';
-import type { JobContext, JobOutcome } from '../jobs/job-queue.ts';
+import { JobInterruption, type JobContext, type JobOutcome } from '../jobs/job-queue.ts';
+import type { RequestTally } from '../upstream/http/upstream-http.ts';
 import { discoverFranchise, type DiscoveryResult } from './franchise-discovery.ts';
 import { FranchiseEnrichment, type EnrichmentResult } from './franchise-enrichment.ts';
 import type { EntryFailure, FranchiseStats } from './franchise-view.ts';
 import { JobProgress } from './job-progress.ts';
-import type { ProgressBus } from './progress-event.ts';
+import { FINAL_STATUSES, type ProgressBus } from './progress-event.ts';
 
 const policySchema = z.object({
   follow: z.array(z.string()).min(1),
@@ -51,7 +52,7 @@ export function policyFromPayload(policy: IngestPayload['policy']): FranchisePol
 
 export interface IngestJobDeps {
   store: Store;
-  upstreams: Pick<Upstreams, 'anilist' | 'jikan' | 'requestCounts'>;
+  upstreams: Pick<Upstreams, 'anilist' | 'jikan'>;
   bus: ProgressBus;
   clock: Clock;
   logger: Logger;
@@ -74,87 +75,116 @@ export async function runIngestJob(job: Job, context: JobContext, deps: IngestJo
   const log = logger.child({ jobId: job.id, rootId: payload.rootId });
   const progress = new JobProgress(job.id, { bus: deps.bus, jobs: store.jobs, clock, logger: log });
   const started = clock.now();
-  const requestsBefore = upstreams.requestCounts();
-  await progress.state('running', payload.rootId);
-  progress.enter('discovery');
+  // This job's own requests, counted at each call: exact whatever else the process runs.
+  const tally: RequestTally = { anilist: 0, jikan: 0 };
+  // A cancel from another process ends the job's event stream with a final state: stop at
+  // once, without waiting for the record watch.
+  const endedElsewhere = new AbortController();
+  const stopWatching = await watchForEnd(deps.bus, job.id, endedElsewhere, log);
+  const signal = AbortSignal.any([context.signal, endedElsewhere.signal]);
+  try {
+    await progress.state('running', payload.rootId);
+    progress.enter('discovery');
 
-  // Enrichment stops with the job, and also when discovery fails (nothing more to wait for).
-  const enrichAbort = new AbortController();
-  const stopEnrichment = () => enrichAbort.abort(context.signal.reason);
-  context.signal.addEventListener('abort', stopEnrichment, { once: true });
-  const enrichment = payload.enrich
-    ? new FranchiseEnrichment(
-        { store, jikan: upstreams.jikan, clock, logger: log },
+    // Enrichment stops with the job, and also when discovery fails (nothing more to wait
+    // for). The signal is this job's alone, so its listener needs no removing.
+    const enrichAbort = new AbortController();
+    signal.addEventListener('abort', () => enrichAbort.abort(signal.reason), { once: true });
+    const enrichment = payload.enrich
+      ? new FranchiseEnrichment(
+          { store, jikan: upstreams.jikan, clock, logger: log },
+          {
+            signal: enrichAbort.signal,
+            concurrency: deps.enrichConcurrency,
+            retryDelayMs: deps.retryDelayMs?.enrichment,
+            tally,
+            listener: {
+              entries: (ids) => progress.entries('enrichment', ids),
+              progress: (counts) => progress.update('enrichment', counts),
+              failure: (failure) => progress.failure(failure),
+            },
+          },
+        )
+      : null;
+
+    let discovery: DiscoveryResult;
+    try {
+      discovery = await discoverFranchise(
+        payload.rootId,
+        { store, anilist: upstreams.anilist, clock, logger: log },
         {
-          signal: enrichAbort.signal,
-          concurrency: deps.enrichConcurrency,
-          retryDelayMs: deps.retryDelayMs?.enrichment,
+          policy: policyFromPayload(payload.policy),
+          signal,
+          retryDelayMs: deps.retryDelayMs?.discovery,
+          tally,
           listener: {
-            entries: (ids) => progress.entries('enrichment', ids),
-            progress: (counts) => progress.update('enrichment', counts),
+            entries: (ids) => {
+              progress.entries('discovery', ids);
+              enrichment?.offer(ids);
+            },
+            progress: (counts) => progress.update('discovery', counts),
             failure: (failure) => progress.failure(failure),
           },
         },
-      )
-    : null;
+      );
+    } catch (error) {
+      enrichAbort.abort(error);
+      await enrichment?.close().catch((enrichError: unknown) => log.warn({ err: enrichError }, 'enrichment failed while discovery was failing'));
+      await progress.flush();
+      throw error;
+    }
+    const discoveryMs = clock.now() - started;
+    log.info({ members: discovery.members.size, fetched: discovery.fetched, reused: discovery.reused, batches: discovery.batches, ms: discoveryMs }, 'discovery done');
 
-  let discovery: DiscoveryResult;
-  try {
-    discovery = await discoverFranchise(
-      payload.rootId,
-      { store, anilist: upstreams.anilist, clock, logger: log },
-      {
-        policy: policyFromPayload(payload.policy),
-        signal: context.signal,
-        retryDelayMs: deps.retryDelayMs?.discovery,
-        listener: {
-          entries: (ids) => {
-            progress.entries('discovery', ids);
-            enrichment?.offer(ids);
-          },
-          progress: (counts) => progress.update('discovery', counts),
-          failure: (failure) => progress.failure(failure),
-        },
-      },
-    );
-  } catch (error) {
-    enrichAbort.abort(error);
-    await enrichment?.close().catch(() => undefined);
-    await progress.flush();
-    throw error;
+    let enriched: EnrichmentResult | null = null;
+    if (enrichment) {
+      progress.enter('enrichment');
+      if (!discovery.rootFound) enrichAbort.abort();
+      enriched = await enrichment.close();
+    }
+    return await settle(discovery, enriched, discoveryMs);
   } finally {
-    context.signal.removeEventListener('abort', stopEnrichment);
+    stopWatching();
   }
-  const discoveryMs = clock.now() - started;
-  log.info({ members: discovery.members.size, fetched: discovery.fetched, reused: discovery.reused, batches: discovery.batches, ms: discoveryMs }, 'discovery done');
 
-  let enriched: EnrichmentResult | null = null;
-  if (enrichment) {
-    progress.enter('enrichment');
-    if (!discovery.rootFound) enrichAbort.abort();
-    enriched = await enrichment.close();
+  async function settle(discovery: DiscoveryResult, enriched: EnrichmentResult | null, discoveryMs: number): Promise<JobOutcome> {
+    const durationMs = clock.now() - started;
+    const failures: EntryFailure[] = [...discovery.failures, ...(enriched?.failures ?? [])];
+    const stats: FranchiseStats = {
+      durationMs,
+      discoveryMs,
+      enrichmentMs: enriched ? durationMs - discoveryMs : 0,
+      upstreamRequests: { ...tally },
+      failures,
+    };
+    const rootStored = (await store.anime.get(payload.rootId)) !== undefined;
+    const size = [...discovery.members.keys()].length;
+    // Failed: the entry asked for cannot be had, or every upstream call failed (nothing new
+    // came back from either upstream although something was asked for). Cancelled: the
+    // signal stopped work that was left; work already done counts as done.
+    const gotNothing = failures.length > 0 && discovery.fetched === 0 && (enriched === null || enriched.enriched + enriched.missing === 0);
+    const cutShort = discovery.cancelled || (enriched?.cancelled ?? false);
+    const status = cutShort ? 'cancelled' : !discovery.rootFound || !rootStored || gotNothing ? 'failed' : failures.length > 0 ? 'partial' : 'succeeded';
+    if (!discovery.rootFound) failures.unshift({ id: payload.rootId, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
+    progress.enter('done', { done: size - discovery.failures.length, total: size, failed: failures.length });
+    await progress.flush();
+    log.info({ status, durationMs, requests: stats.upstreamRequests, failures: failures.length }, 'ingest job done');
+    const result: IngestResult = { franchiseId: payload.rootId, size, truncated: discovery.truncated, stats };
+    return { status, failures, result };
   }
-  const durationMs = clock.now() - started;
-  const requestsAfter = upstreams.requestCounts();
-  const failures: EntryFailure[] = [...discovery.failures, ...(enriched?.failures ?? [])];
-  const stats: FranchiseStats = {
-    durationMs,
-    discoveryMs,
-    enrichmentMs: enrichment ? durationMs - discoveryMs : 0,
-    // The clients count per process: exact when this is the only job running, as in the CLI.
-    upstreamRequests: { anilist: requestsAfter.anilist - requestsBefore.anilist, jikan: requestsAfter.jikan - requestsBefore.jikan },
-    failures,
-  };
-  const rootStored = (await store.anime.get(payload.rootId)) !== undefined;
-  const size = [...discovery.members.keys()].length;
-  // Failed: the entry asked for cannot be had, or every upstream call failed (nothing new
-  // came back from either upstream although something was asked for).
-  const gotNothing = failures.length > 0 && discovery.fetched === 0 && (enriched === null || enriched.enriched + enriched.missing === 0);
-  const status = context.signal.aborted || discovery.cancelled ? 'cancelled' : !discovery.rootFound || !rootStored || gotNothing ? 'failed' : failures.length > 0 ? 'partial' : 'succeeded';
-  if (!discovery.rootFound) failures.unshift({ id: payload.rootId, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
-  progress.enter('done', { done: size - discovery.failures.length, total: size, failed: failures.length });
-  await progress.flush();
-  log.info({ status, durationMs, requests: stats.upstreamRequests, failures: failures.length }, 'ingest job done');
-  const result: IngestResult = { franchiseId: payload.rootId, size, truncated: discovery.truncated, stats };
-  return { status, failures, result };
+}
+
+/** Aborts `controller` when someone else publishes the job's final state (a cancel from another process). */
+async function watchForEnd(bus: ProgressBus, jobId: string, controller: AbortController, log: Logger): Promise<() => void> {
+  try {
+    return await bus.subscribe(jobId, 0, (event) => {
+      if (event.type === 'state' && FINAL_STATUSES.has(event.status) && !controller.signal.aborted) {
+        controller.abort(new JobInterruption('cancelled'));
+      }
+    });
+  } catch (error) {
+    // The record watch still notices a cancel, a moment later.
+    log.warn({ err: error }, 'watching the job for a cancel elsewhere failed');
+    return () => {};
+  }
 }

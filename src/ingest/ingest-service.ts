@@ -42,8 +42,12 @@ export interface IngestService {
   /** Resolves the query and starts (or joins) the ingest of its franchise. */
   requestIngest(request: IngestRequest): Promise<{ job: JobView; created: boolean }>;
   getJob(id: string): Promise<JobView | null>;
-  /** The stored franchise of an entry, or null when the entry is not stored. Stale data is returned at once and refreshed behind. */
-  getFranchise(animeId: number): Promise<FranchiseView | null>;
+  /**
+   * The stored franchise of an entry, or null when the entry is not stored. Stale data is
+   * returned at once; a refresh starts behind it only when `mayRefresh` says the caller may
+   * spend upstream budget (asked only when a refresh would start). Without it nothing starts.
+   */
+  getFranchise(animeId: number, options?: { mayRefresh?: () => Promise<boolean> }): Promise<FranchiseView | null>;
   /** Asks a queued or running job to stop at the next safe point. */
   cancel(jobId: string): Promise<JobView | null>;
 }

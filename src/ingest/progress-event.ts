@@ -35,6 +35,10 @@ export interface ProgressBus {
    * the returned function is called.
    */
   subscribe(jobId: string, afterSeq: number, listener: (event: ProgressEvent) => void): Promise<() => void>;
+  /** The seq of the job's newest event still held for replay; 0 when its history is gone (or it never had one). */
+  lastSeq(jobId: string): Promise<number>;
+  /** Drops the history of these jobs now (retention deletes their records). */
+  forget(jobIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../log.ts';
 import { openRedis, redisKey } from '../redis/redis-connection.ts';
@@ -30,6 +31,7 @@ if (skip) {
     const prefix = redisKey(redis.prefix, `bull${++n}`);
     return {
       jobs: store.jobs,
+    db: store.db,
       open: async (options) => new BullMqJobQueue(store.jobs, { connection, prefix, ...options }),
       close: async () => {
         connection.disconnect();
@@ -61,6 +63,42 @@ if (skip) {
     await queue.close();
     connection.disconnect();
     await store.close();
+  });
+
+  test('BullMQ queue: one sweep hands BullMQ every queued job the table holds, past the first page', async () => {
+    const store = await createStore(await postgres.freshUrl(), { migrate: true });
+    const connection = openRedis(redis.url, silentLogger, 'queue-test');
+    connections.push(connection);
+    const prefix = redisKey(redis.prefix, `bull${++n}`);
+    // More than a page of jobs, all lost by BullMQ (inserted straight into the table).
+    const total = 520;
+    for (let i = 0; i < total; i++) await store.jobs.create({ kind: 'ingest', dedupeKey: `k:backlog:${i}`, payload: {} });
+    // One sweep only (the next is a minute away), and a worker that holds its one job.
+    const queue = new BullMqJobQueue(store.jobs, { connection, prefix, leaseMs: 30_000, sweepMs: 60_000, concurrency: 1 });
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    queue.start({
+      async run(_job, context) {
+        await Promise.race([hold, new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }))]);
+        return { status: 'cancelled' };
+      },
+    });
+    const bull = new Queue('ingest', { connection, prefix });
+    try {
+      for (let i = 0; ; i++) {
+        const counts = await bull.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        const held = Object.values(counts).reduce((a, b) => a + b, 0);
+        if (held === total) break;
+        assert.ok(i < 300, `BullMQ holds ${held} of ${total} jobs after the sweep`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      release();
+      await bull.close();
+      await queue.close();
+      connection.disconnect();
+      await store.close();
+    }
   });
 
   test('BullMQ queue: options are checked with a message naming them', () => {

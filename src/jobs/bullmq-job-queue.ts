@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { runClaimedJob } from './claimed-job-run.ts';
-import { JobInterruption, type JobHandler, type JobQueue } from './job-queue.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 
 export interface BullMqJobQueueOptions {
   /** Shared by the queue and its worker (BullMQ opens its own blocking connection beside it). Not closed by the queue. */
@@ -36,8 +36,8 @@ export interface BullMqJobQueueOptions {
 const QUEUE_NAME = 'ingest';
 /** A job whose record another worker holds is looked at again this long after that lease ends, ms. */
 const RECHECK_MS = 50;
-/** Jobs handed to BullMQ per sweep, at most, of each status; the next sweep takes the rest. */
-const SWEEP_BATCH = 500;
+/** Jobs read from the table per page while sweeping. */
+const SWEEP_PAGE = 500;
 
 function checkRange(name: string, value: number, min: number, max: number, integer = false): number {
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
@@ -75,6 +75,7 @@ export class BullMqJobQueue implements JobQueue {
   #claims: Promise<unknown> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | null = null;
   #closed = false;
+  #closing: Promise<void> | null = null;
 
   constructor(jobs: JobRepository, options: BullMqJobQueueOptions) {
     this.#jobs = jobs;
@@ -115,30 +116,47 @@ export class BullMqJobQueue implements JobQueue {
     this.#sweepSoon(0);
   }
 
-  async cancel(id: string): Promise<Job | undefined> {
+  async cancel(id: string): Promise<{ job: Job; ended: boolean } | undefined> {
     const local = this.#running.get(id);
     if (local) {
       local.abort(new JobInterruption('cancelled'));
-      return this.#jobs.get(id);
+      const job = await this.#jobs.get(id);
+      return job && { job, ended: false };
     }
-    const job = await this.#jobs.get(id);
-    if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
-    // Running in another process: that worker's next heartbeat finds the job no longer its
-    // own and stops it. Queued: BullMQ drops it now (a worker handed it anyway finds it finished).
-    const cancelled = await this.#jobs.finish(id, 'cancelled');
-    await this.#queue.remove(id).catch(() => undefined);
-    return cancelled;
+    // Running in another process: that worker's watch on the record stops it. Queued:
+    // BullMQ drops it now (a worker handed it anyway finds it cancelled).
+    const outcome = await this.#jobs.cancel(id);
+    if (outcome?.cancelled) {
+      await this.#queue.remove(id).catch((error: unknown) => {
+        this.#logger.warn({ err: error, jobId: id }, 'removing a cancelled job from BullMQ failed; a worker handed it will find it cancelled');
+      });
+    }
+    return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(options: { graceMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+    return this.#closing;
+  }
+
+  async #close(graceMs: number): Promise<void> {
     this.#closed = true;
     if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
     this.#sweepTimer = null;
     // Closing first stops the worker taking more; the interrupted handlers put their jobs back.
-    const closing = this.#worker?.close();
+    const closing = this.#worker?.close() ?? Promise.resolve();
     for (const controller of this.#running.values()) controller.abort(new JobInterruption('shutdown'));
-    await closing;
+    if (!(await settlesWithin(closing, graceMs))) {
+      for (const id of this.#running.keys()) {
+        const requeued = await this.#jobs.requeue(id, this.workerId).catch((error: unknown) => {
+          this.#logger.error({ err: error, jobId: id }, 'putting a job back in the queue failed; its lease will expire and another worker retries it');
+          return undefined;
+        });
+        this.#logger.warn({ jobId: id, graceMs, requeued: requeued !== undefined }, 'job still running after the shutdown grace period; not waiting for it');
+      }
+      // BullMQ's close waits for its handlers and cannot be hurried once begun: the process
+      // exits without it, and BullMQ's stalled check (or the sweep) hands the job out again.
+    }
     await this.#queue.close();
   }
 
@@ -176,7 +194,7 @@ export class BullMqJobQueue implements JobQueue {
     }
     if (this.#closed) {
       // Claimed while closing: too late to be interrupted with the others.
-      await this.#jobs.requeue(id);
+      await this.#jobs.requeue(id, this.workerId);
       await bullJob.moveToWait(token);
       throw new WaitingError();
     }
@@ -208,15 +226,24 @@ export class BullMqJobQueue implements JobQueue {
     }, ms);
   }
 
-  /** Hands BullMQ every queued job, and every running one whose lease ran out; adding a job it holds changes nothing. */
+  /**
+   * Hands BullMQ every queued job, oldest first, and every running one whose lease ran
+   * out; adding a job it holds changes nothing. Pages through the whole table, so a
+   * backlog of any size comes back.
+   */
   async #sweep(): Promise<void> {
-    const now = this.#clock.now();
-    const queued = await this.#jobs.list({ status: 'queued', limit: SWEEP_BATCH });
-    const running = await this.#jobs.list({ status: 'running', limit: SWEEP_BATCH });
-    const orphans = [...queued, ...running.filter((j) => j.leaseUntil !== null && j.leaseUntil < now)];
-    for (const job of orphans.reverse()) {
-      if (this.#closed) return;
-      await this.#add(job);
+    for (const status of ['queued', 'running'] as const) {
+      let after: Job | undefined;
+      for (;;) {
+        const page = await this.#jobs.list({ status, limit: SWEEP_PAGE, oldestFirst: true, after });
+        const now = this.#clock.now();
+        for (const job of page) {
+          if (this.#closed) return;
+          if (status === 'queued' || (job.leaseUntil !== null && job.leaseUntil < now)) await this.#add(job);
+        }
+        if (page.length < SWEEP_PAGE) break;
+        after = page[page.length - 1];
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ jobQueueConformance('in-process queue on SQLite', async () => {
   const store = await createStore(`sqlite:${join(dir, 'jobs.sqlite')}`);
   return {
     jobs: store.jobs,
+    db: store.db,
     open: async (options) => new InProcessJobQueue(store.jobs, { ...options, pollMs: 50 }),
     close: async () => {
       await store.close();

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { runClaimedJob } from './claimed-job-run.ts';
-import { JobInterruption, type JobHandler, type JobQueue } from './job-queue.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 
 export interface InProcessJobQueueOptions {
   /** Jobs run at once by this process. Default 4 (WORKER_CONCURRENCY), integer 1-64. */
@@ -54,6 +54,7 @@ export class InProcessJobQueue implements JobQueue {
   readonly #running = new Map<string, Running>();
   #handler: JobHandler | null = null;
   #closed = false;
+  #closing: Promise<void> | null = null;
   /** A claim loop is under way; a wake-up meanwhile sets #wakeAgain instead of starting a second one. */
   #pumping = false;
   #wakeAgain = false;
@@ -83,27 +84,42 @@ export class InProcessJobQueue implements JobQueue {
     this.#wake();
   }
 
-  async cancel(id: string): Promise<Job | undefined> {
+  async cancel(id: string): Promise<{ job: Job; ended: boolean } | undefined> {
     const local = this.#running.get(id);
     if (local) {
+      // Its handler stops at once (queued requests leave the gates, open ones are aborted)
+      // and stores the end itself, with what was done.
       local.controller.abort(new JobInterruption('cancelled'));
-      return this.#jobs.get(id);
+      const job = await this.#jobs.get(id);
+      return job && { job, ended: false };
     }
-    const job = await this.#jobs.get(id);
-    if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
-    // Queued, or running in another process: that worker's next heartbeat finds the job no
-    // longer running as its own and stops it. The caller announces the end (no handler ran).
-    return this.#jobs.finish(id, 'cancelled');
+    // Queued, or running in another process: that worker's watch on the record stops it.
+    // The caller announces the end (no handler here will).
+    const outcome = await this.#jobs.cancel(id);
+    return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(options: { graceMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+    return this.#closing;
+  }
+
+  async #close(graceMs: number): Promise<void> {
     this.#closed = true;
     if (this.#pollTimer) clearTimeout(this.#pollTimer);
     this.#pollTimer = null;
-    const running = [...this.#running.values()];
-    for (const { controller } of running) controller.abort(new JobInterruption('shutdown'));
-    await Promise.all(running.map((r) => r.done));
+    const running = [...this.#running.entries()];
+    for (const [, { controller }] of running) controller.abort(new JobInterruption('shutdown'));
+    if (await settlesWithin(Promise.all(running.map(([, r]) => r.done)), graceMs)) return;
+    // A handler that outlived the grace period: its job goes back now, and the run's own
+    // late writes fail their compare-and-set on the record.
+    for (const [id] of this.#running) {
+      const requeued = await this.#jobs.requeue(id, this.workerId).catch((error: unknown) => {
+        this.#logger.error({ err: error, jobId: id }, 'putting a job back in the queue failed; its lease will expire and another worker retries it');
+        return undefined;
+      });
+      this.#logger.warn({ jobId: id, graceMs, requeued: requeued !== undefined }, 'job still running after the shutdown grace period; not waiting for it');
+    }
   }
 
   /** Jobs running in this process now; lets tests and metrics see the concurrency. */
@@ -142,7 +158,9 @@ export class InProcessJobQueue implements JobQueue {
       // our lease, and the run already under way goes on; a second copy would do it all twice.
       if (this.#running.has(job.id)) continue;
       if (this.#closed) {
-        await this.#jobs.requeue(job.id).catch(() => undefined);
+        await this.#jobs.requeue(job.id, this.workerId).catch((error: unknown) => {
+          this.#logger.warn({ err: error, jobId: job.id }, 'putting a job claimed during shutdown back failed; its lease will expire and another worker retries it');
+        });
         return;
       }
       this.#launch(job);

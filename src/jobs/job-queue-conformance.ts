@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Kysely } from 'kysely';
 import type { Job, JobRepository } from '../store/job-repository.ts';
+import type { StoreSchema } from '../store/schema.ts';
 import { JobInterruption, type JobContext, type JobHandler, type JobOutcome, type JobQueue } from './job-queue.ts';
 
 /** What the suite needs from an implementation under test. */
 export interface JobQueueHarness {
   /** The persisted job records the queue works on, to inspect and to play a dead worker. */
   jobs: JobRepository;
+  /** The database under `jobs`, to play another worker that took a job over. */
+  db: Kysely<StoreSchema>;
   /** A queue over the same persisted jobs; two of them behave as two processes. */
   open(options: { concurrency: number; leaseMs: number }): Promise<JobQueue>;
   /** Releases everything the harness made. */
@@ -159,8 +163,10 @@ export function jobQueueConformance(name: string, makeHarness: () => Promise<Job
     const second = await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:b', payload: {} });
     await until('the first job to start', () => gate.started.includes(first.job.id));
     const cancelledQueued = await queue.cancel(second.job.id);
-    assert.equal(cancelledQueued?.status, 'cancelled');
-    await queue.cancel(first.job.id);
+    assert.equal(cancelledQueued?.job.status, 'cancelled');
+    assert.equal(cancelledQueued?.ended, true, 'no handler will announce a queued job');
+    const cancelledRunning = await queue.cancel(first.job.id);
+    assert.equal(cancelledRunning?.ended, false, 'its handler stores and announces the end');
     const signal = gate.signals.get(first.job.id)!;
     assert.equal(signal.aborted, true);
     assert.ok(signal.reason instanceof JobInterruption && signal.reason.reason === 'cancelled');
@@ -169,7 +175,9 @@ export function jobQueueConformance(name: string, makeHarness: () => Promise<Job
     assert.deepEqual(gate.started, [first.job.id]);
     assert.equal(await queue.cancel('no-such-job'), undefined);
     // Cancelling a finished job changes nothing.
-    assert.equal((await queue.cancel(first.job.id))?.status, 'cancelled');
+    const again = await queue.cancel(first.job.id);
+    assert.equal(again?.job.status, 'cancelled');
+    assert.equal(again?.ended, false);
   });
 
   withHarness('a handler that throws fails its job with the message, and the queue goes on', async (h) => {
@@ -250,13 +258,100 @@ export function jobQueueConformance(name: string, makeHarness: () => Promise<Job
     queue.start(gate.handler);
     const { job } = await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:steal', payload: {} });
     await until('the job to start', () => gate.started.includes(job.id));
-    // Someone else finishes it (another process cancelled it): the worker's heartbeat notices.
-    await h.jobs.finish(job.id, 'cancelled', { result: { by: 'other' } });
+    // Another worker takes it over (this one stalled past its lease): the watch notices.
+    const stolen = await h.jobs.get(job.id);
+    await h.db.updateTable('job').set({ worker_id: 'thief' }).where('id', '=', stolen!.id).execute();
     await until('the handler to be interrupted', () => gate.signals.get(job.id)!.aborted, 3_000);
     assert.equal((gate.signals.get(job.id)!.reason as JobInterruption).reason, 'lease-lost');
+    await h.jobs.finish(job.id, 'thief', 'succeeded', { result: { by: 'thief' } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const stored = await h.jobs.get(job.id);
-    assert.equal(stored?.status, 'cancelled');
-    assert.deepEqual(stored?.result, { by: 'other' });
+    assert.equal(stored?.status, 'succeeded');
+    assert.deepEqual(stored?.result, { by: 'thief' }, "the old worker's outcome never overwrites the new owner's");
+  });
+
+  withHarness('a cancel from another process stops the running handler, and its late outcome never overwrites `cancelled`', async (h) => {
+    const queue = await h.open({ concurrency: 1, leaseMs: 30_000 });
+    const gate = gatedHandler();
+    queue.start(gate.handler);
+    const { job } = await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:remote-cancel', payload: {} });
+    await until('the job to start', () => gate.started.includes(job.id));
+    // Another process cancels through the record alone (its queue has no handler for this job).
+    const other = await h.open({ concurrency: 1, leaseMs: 30_000 });
+    const answered = await other.cancel(job.id);
+    assert.equal(answered?.job.status, 'cancelled');
+    assert.equal(answered?.ended, true);
+    // Well within the 30 s lease: the record watch, not the heartbeat, notices.
+    await until('the handler to be interrupted', () => gate.signals.get(job.id)!.aborted, 3_000);
+    assert.equal((gate.signals.get(job.id)!.reason as JobInterruption).reason, 'cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal((await h.jobs.get(job.id))?.status, 'cancelled');
+    assert.equal(gate.settled.length, 0, 'this worker announces nothing: the canceller did');
+  });
+
+  withHarness('a cancel that comes after the work is done does not turn a success into `cancelled`', async (h) => {
+    const queue = await h.open({ concurrency: 1, leaseMs: 30_000 });
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    queue.start({
+      async run() {
+        await done;
+        // The work is done; the cancel lands while the outcome is on its way to the store.
+        await queue.cancel(job.id);
+        return { status: 'succeeded' };
+      },
+    });
+    const { job } = await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:late-cancel', payload: {} });
+    release();
+    assert.equal((await finalJob(h.jobs, job.id)).status, 'succeeded');
+  });
+
+  withHarness('close puts a running job back in the queue; a job cancelled meanwhile stays cancelled', async (h) => {
+    const queue = await h.open({ concurrency: 2, leaseMs: 30_000 });
+    let cancelFirst!: () => Promise<unknown>;
+    const started: string[] = [];
+    queue.start({
+      run(job, context) {
+        started.push(job.id);
+        return new Promise((resolve) => {
+          context.signal.addEventListener(
+            'abort',
+            () => {
+              // The first job is cancelled by another process between the abort and the requeue.
+              const before = job.dedupeKey === 'k:close-1' ? cancelFirst() : Promise.resolve();
+              void before.then(() => resolve({ status: 'cancelled' }));
+            },
+            { once: true },
+          );
+        });
+      },
+    });
+    const first = (await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:close-1', payload: {} })).job;
+    const second = (await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:close-2', payload: {} })).job;
+    cancelFirst = () => h.jobs.cancel(first.id);
+    await until('both jobs to start', () => started.length === 2);
+    await queue.close();
+    assert.equal((await h.jobs.get(first.id))?.status, 'cancelled', 'a requeue never revives a cancelled job');
+    assert.equal((await h.jobs.get(second.id))?.status, 'queued');
+  });
+
+  withHarness('close stops waiting for a handler that ignores the abort after the grace period and requeues its job', async (h) => {
+    const queue = await h.open({ concurrency: 1, leaseMs: 30_000 });
+    let started = false;
+    let finishLate!: () => void;
+    queue.start({
+      run() {
+        started = true;
+        // Ignores its signal entirely, then ends long after the grace period.
+        return new Promise((resolve) => (finishLate = () => resolve({ status: 'succeeded' })));
+      },
+    });
+    const { job } = await queue.enqueue({ kind: 'ingest', dedupeKey: 'k:stuck', payload: {} });
+    await until('the job to start', () => started);
+    await queue.close({ graceMs: 100 });
+    assert.equal((await h.jobs.get(job.id))?.status, 'queued');
+    finishLate();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await h.jobs.get(job.id))?.status, 'queued', "the stuck run's late outcome is not stored: the job is no longer its");
   });
 }

@@ -35,13 +35,36 @@ export interface JobQueue {
   /** Starts taking jobs, running up to the queue's concurrency at once. Once per queue. */
   start(handler: JobHandler): void;
   /**
-   * Cancels a queued job at once, or asks a running one to stop; returns the job as stored
-   * after the request (still `running` until its handler stops), undefined when unknown.
-   * A finished job is returned unchanged.
+   * Cancels a queued job at once, or asks a running one to stop (a job this process runs is
+   * interrupted before anything is awaited, so none of its requests leaves after the call);
+   * returns the job as stored after the request (a job this process runs stays `running`
+   * until its handler stops), undefined when unknown. A finished job is returned unchanged.
+   * `ended` is true when this call stored the job as cancelled: no handler will announce its end.
    */
-  cancel(id: string): Promise<Job | undefined>;
-  /** Stops taking jobs; running ones are interrupted, awaited and put back in the queue for the next start. */
-  close(): Promise<void>;
+  cancel(id: string): Promise<{ job: Job; ended: boolean } | undefined>;
+  /**
+   * Stops taking jobs; running ones are interrupted and put back in the queue at their last
+   * safe point (or stored as finished when their work was done). A handler still running
+   * after `graceMs` (default 5,000) is not waited for: its job is put back in the queue
+   * as it stands. Later calls return the first call's promise.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** How long close() waits for interrupted handlers by default, ms (SHUTDOWN_GRACE_MS). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+/** Resolves with true when `work` settles within `ms`, false when the time ran out first. */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const, () => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export type InterruptionReason = 'cancelled' | 'lease-lost' | 'shutdown';

@@ -86,6 +86,23 @@ export class MemoryProgressBus implements ProgressBus {
     };
   }
 
+  async lastSeq(jobId: string): Promise<number> {
+    const stream = this.#jobs.get(jobId);
+    return stream && stream.events.length > 0 ? stream.lastSeq : 0;
+  }
+
+  async forget(jobIds: readonly string[]): Promise<void> {
+    for (const jobId of jobIds) {
+      const stream = this.#jobs.get(jobId);
+      if (!stream) continue;
+      if (stream.expiry) clearTimeout(stream.expiry);
+      stream.expiry = null;
+      stream.events = [];
+      stream.head = 0;
+      this.#dropIfIdle(jobId, stream);
+    }
+  }
+
   /** Live subscriptions, of one job or of all; lets tests prove that readers let go. */
   listenerCount(jobId?: string): number {
     if (jobId !== undefined) return this.#jobs.get(jobId)?.listeners.size ?? 0;

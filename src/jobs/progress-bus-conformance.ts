@@ -35,6 +35,25 @@ export function progressBusConformance(name: string, makeBus: () => Promise<Prog
       assert.deepEqual(first.type === 'progress' && first.progress.done, 1);
     });
 
+    test('lastSeq tells the newest held event; forget drops a history for good', async () => {
+      const id = jobId();
+      const other = jobId();
+      assert.equal(await bus.lastSeq(id), 0, 'nothing published yet');
+      await progress(id, 1);
+      await progress(id, 2);
+      await progress(other, 1);
+      assert.equal(await bus.lastSeq(id), 2);
+      await bus.forget([id]);
+      assert.equal(await bus.lastSeq(id), 0);
+      assert.equal(await bus.lastSeq(other), 1, 'other jobs keep theirs');
+      const replayed: ProgressEvent[] = [];
+      const stop = await bus.subscribe(id, 0, (event) => replayed.push(event));
+      await delay(50);
+      stop();
+      assert.deepEqual(replayed, []);
+      await bus.forget([]);
+    });
+
     test('subscribe replays what came after afterSeq, then delivers live events, in order', async () => {
       const id = jobId();
       for (let i = 1; i <= 5; i++) await progress(id, i);

@@ -100,7 +100,16 @@ export class RedisProgressBus implements ProgressBus {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#subscriber = this.#redis.duplicate();
-    this.#subscriber.on('error', () => undefined);
+    // ioredis reconnects by itself; one line per outage says why live events paused.
+    let reported = false;
+    this.#subscriber.on('error', (error: Error) => {
+      if (!reported) this.#logger.warn({ err: error }, 'progress bus: Redis subscriber connection failed; reconnecting (live events wait)');
+      reported = true;
+    });
+    this.#subscriber.on('ready', () => {
+      if (reported) this.#logger.info('progress bus: Redis subscriber connection back');
+      reported = false;
+    });
     this.#subscriber.on('message', (channel: string, message: string) => this.#onMessage(channel, message));
   }
 
@@ -140,6 +149,18 @@ export class RedisProgressBus implements ProgressBus {
     subscription.held = null;
     for (const event of held) this.#deliver(subscription, event);
     return stop;
+  }
+
+  async lastSeq(jobId: string): Promise<number> {
+    const keys = this.#keys(jobId);
+    // The counter and the list expire together; an empty list means the history is gone.
+    const [held, seq] = await Promise.all([this.#redis.llen(keys.history), this.#redis.get(keys.seq)]);
+    return held > 0 ? Number(seq ?? 0) : 0;
+  }
+
+  async forget(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.#redis.del(...jobIds.flatMap((jobId) => [this.#keys(jobId).seq, this.#keys(jobId).history]));
   }
 
   /** Live subscriptions across jobs; lets tests prove that readers let go. */
@@ -190,7 +211,8 @@ export class RedisProgressBus implements ProgressBus {
     let event: ProgressEvent;
     try {
       event = JSON.parse(message) as ProgressEvent;
-    } catch {
+    } catch (error) {
+      this.#logger.warn({ err: error, channel: name, excerpt: message.slice(0, 200) }, 'progress bus: unreadable event on the channel; skipped');
       return;
     }
     for (const subscription of [...channel.subscriptions]) {

@@ -1,3 +1,4 @@
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import { BullMqJobQueue } from '../jobs/bullmq-job-queue.ts';
@@ -17,6 +18,14 @@ export interface RedisParts {
   bus(): RedisProgressBus;
   /** The BullMQ queue over the store's job table. */
   queue(store: Store): BullMqJobQueue;
+  /**
+   * A per-client limit every process with the same REDIS_PREFIX counts together: `points`
+   * per minute. While the connection is not ready (starting, or Redis away) this process
+   * counts alone, so requests are never held waiting for Redis.
+   */
+  limiter(points: number): RateLimiterRedis;
+  /** Resolves once the shared connection is ready. */
+  ready(): Promise<void>;
   /** Closes the gates and the connection; close the queue and the bus first (they use it). */
   close(): Promise<void>;
 }
@@ -47,6 +56,17 @@ export function createRedisParts(config: Config & { redisUrl: string }, deps: { 
         clock,
         logger,
       }),
+    limiter: (points) =>
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: redisKey(prefix, 'spend-limit'),
+        points,
+        duration: 60,
+        // While Redis is away this process counts alone instead of holding requests.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
+      }),
+    ready: () => (redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', () => resolve()))),
     async close() {
       await Promise.all([gates.anilist.close(), gates.jikan.close()]);
       await redis.quit().catch(() => redis.disconnect());

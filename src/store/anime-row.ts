@@ -1,4 +1,5 @@
 import type { Anime, MalInfo, MalStatus, StoredAnime } from '../domain/anime.ts';
+import { inertMarkup } from '../domain/sanitise-description.ts';
 import { normaliseTitle } from '../domain/title.ts';
 import type { AnimeTable } from './schema.ts';
 import { cleanNullableText, cleanText, fromJsonText, toJsonText } from './text-column.ts';
@@ -54,7 +55,8 @@ export function animeToRow(anime: Anime): AnimeColumns {
     cover_image: cleanNullableText(anime.coverImage),
     cover_color: cleanNullableText(anime.coverColor),
     banner_image: cleanNullableText(anime.bannerImage),
-    description: cleanNullableText(anime.description),
+    // Removing NUL can join `<` to a tag name: the markup guard runs after it, whoever wrote the text.
+    description: anime.description === null ? null : inertMarkup(cleanText(anime.description)),
     is_adult: anime.isAdult ? 1 : 0,
     updated_at: anime.updatedAt,
     fetched_at: anime.fetchedAt,
@@ -95,7 +97,8 @@ export function rowToAnime(row: AnimeTable): StoredAnime {
     coverImage: row.cover_image,
     coverColor: row.cover_color,
     bannerImage: row.banner_image,
-    description: row.description,
+    // Rows written before the guard existed are made inert on the way out.
+    description: row.description === null ? null : inertMarkup(row.description),
     isAdult: row.is_adult === 1,
     updatedAt: row.updated_at,
     fetchedAt: row.fetched_at,

@@ -9,6 +9,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** A job in one of these holds its dedupe key: no second active job may share it. */
 export const ACTIVE_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly JobStatus[];
 export type FinalJobStatus = Exclude<JobStatus, (typeof ACTIVE_JOB_STATUSES)[number]>;
+export const FINAL_JOB_STATUSES = ['succeeded', 'partial', 'failed', 'cancelled'] as const satisfies readonly FinalJobStatus[];
 export type JobKind = 'ingest';
 
 /** A persisted job. Payload, progress, failures and result are JSON the job's owner defines and parses. */
@@ -46,21 +47,36 @@ export interface JobRepository {
   get(id: string): Promise<Job | undefined>;
   /** The oldest active job whose key is any of `dedupeKeys`. */
   findActive(dedupeKeys: readonly string[]): Promise<Job | undefined>;
-  /** The job that finished last in one of `statuses` whose key is any of `dedupeKeys`. */
+  /** The job that finished last in one of `statuses` whose key is any of `dedupeKeys` (one query over the (dedupe_key, finished_at) index). */
   findLatestFinished(dedupeKeys: readonly string[], statuses: readonly FinalJobStatus[]): Promise<Job | undefined>;
   /**
    * Takes the oldest queued job, or a running one whose lease expired, for `workerId` for `leaseMs`.
    * With `id`, only that job (a queue that hands out ids itself, such as BullMQ, claims what it was given).
    */
   claim(workerId: string, leaseMs: number, id?: string): Promise<Job | undefined>;
-  /** Extends the lease; false when the job is no longer this worker's (lease lost, finished, requeued). */
+  /** Extends the lease; false when the job is no longer this worker's (lease lost, finished, cancelled, requeued). */
   heartbeat(id: string, workerId: string, leaseMs: number): Promise<boolean>;
+  /** Stores the progress of a running job; false once it is not running (finished or cancelled elsewhere). */
   updateProgress(id: string, progress: unknown): Promise<boolean>;
-  finish(id: string, status: FinalJobStatus, outcome?: { failures?: unknown[]; result?: unknown }): Promise<Job | undefined>;
-  /** Puts a job back in the queue; undefined when it is unknown or another active job already holds its key. */
-  requeue(id: string): Promise<Job | undefined>;
-  /** Newest first. */
-  list(filter?: { status?: JobStatus; limit?: number }): Promise<Job[]>;
+  /**
+   * Stores how a job ended, only while it is running as `workerId`'s: undefined when it was
+   * cancelled, taken over or requeued meanwhile (its state is no longer this worker's to write).
+   */
+  finish(id: string, workerId: string, status: FinalJobStatus, outcome?: { failures?: unknown[]; result?: unknown }): Promise<Job | undefined>;
+  /**
+   * Cancels a queued or running job (whoever runs it stops when it next looks at its
+   * record). `cancelled` is false when the job had already ended: it comes back unchanged.
+   */
+  cancel(id: string): Promise<{ job: Job; cancelled: boolean } | undefined>;
+  /**
+   * Puts a job `workerId` is running back in the queue; undefined when it is unknown, not
+   * running as this worker's (cancelled, finished, taken over) or another active job holds its key.
+   */
+  requeue(id: string, workerId: string): Promise<Job | undefined>;
+  /** Newest first, or oldest first; `after` continues a listing in the same order from its last job. */
+  list(filter?: { status?: JobStatus; limit?: number; oldestFirst?: boolean; after?: Pick<Job, 'id' | 'createdAt'> }): Promise<Job[]>;
+  /** Deletes up to `limit` jobs that finished before `finishedBefore` (ms) and returns their ids. */
+  prune(finishedBefore: number, limit: number): Promise<string[]>;
 }
 
 /** Most jobs one list call returns. */
@@ -120,8 +136,7 @@ export function createJobRepository(ctx: StoreContext): JobRepository {
 
     async findLatestFinished(keys, statuses) {
       if (keys.length === 0 || statuses.length === 0) return undefined;
-      // The (status, created_at) index narrows this to finished jobs; there is no index on
-      // dedupe_key for them, but a store holds one finished job per franchise refresh.
+      // The (dedupe_key, finished_at) index answers each key with its newest rows first.
       const row = await db
         .selectFrom('job')
         .selectAll()
@@ -219,11 +234,12 @@ export function createJobRepository(ctx: StoreContext): JobRepository {
         .updateTable('job')
         .set({ progress: toJsonText(progress), updated_at: clock.now() })
         .where('id', '=', id)
+        .where('status', '=', 'running')
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 
-    async finish(id, status, outcome = {}) {
+    async finish(id, workerId, status, outcome = {}) {
       const now = clock.now();
       const row = await db
         .updateTable('job')
@@ -236,17 +252,35 @@ export function createJobRepository(ctx: StoreContext): JobRepository {
           ...(outcome.result !== undefined ? { result: toJsonText(outcome.result) } : {}),
         })
         .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('worker_id', '=', workerId)
         .returningAll()
         .executeTakeFirst();
       return row && toJob(row);
     },
 
-    async requeue(id) {
+    async cancel(id) {
+      const now = clock.now();
+      const row = await db
+        .updateTable('job')
+        .set({ status: 'cancelled', lease_until: null, finished_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', active)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) return { job: toJob(row), cancelled: true };
+      const job = await get(id);
+      return job && { job, cancelled: false };
+    },
+
+    async requeue(id, workerId) {
       try {
         const row = await db
           .updateTable('job')
           .set({ status: 'queued', worker_id: null, lease_until: null, finished_at: null, updated_at: clock.now() })
           .where('id', '=', id)
+          .where('status', '=', 'running')
+          .where('worker_id', '=', workerId)
           .where((eb) =>
             eb.not(
               eb.exists(
@@ -269,14 +303,39 @@ export function createJobRepository(ctx: StoreContext): JobRepository {
       }
     },
 
+    async prune(finishedBefore, limit) {
+      const ids = (
+        await db
+          .selectFrom('job')
+          .select('id')
+          .where('status', 'in', [...FINAL_JOB_STATUSES])
+          .where('finished_at', '<', finishedBefore)
+          .orderBy('finished_at')
+          .limit(Math.max(1, Math.floor(limit)))
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return [];
+      // Statuses again: a final job never becomes active, but the delete must not trust a read.
+      const deleted = await db.deleteFrom('job').where('id', 'in', ids).where('status', 'in', [...FINAL_JOB_STATUSES]).returning('id').execute();
+      return deleted.map((r) => r.id);
+    },
+
     async list(filter = {}) {
       const limit = Math.min(Math.max(Math.floor(filter.limit ?? 100) || 0, 0), JOB_LIST_LIMIT_MAX);
+      const order = filter.oldestFirst ? 'asc' : 'desc';
+      const after = filter.after;
       const rows = await db
         .selectFrom('job')
         .selectAll()
         .$if(filter.status !== undefined, (qb) => qb.where('status', '=', filter.status!))
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
+        .$if(after !== undefined, (qb) =>
+          qb.where((eb) => {
+            const past = filter.oldestFirst ? '>' : '<';
+            return eb.or([eb('created_at', past, after!.createdAt), eb.and([eb('created_at', '=', after!.createdAt), eb('id', past, after!.id)])]);
+          }),
+        )
+        .orderBy('created_at', order)
+        .orderBy('id', order)
         .limit(limit)
         .execute();
       return rows.map(toJob);

@@ -106,6 +106,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         for (const table of ['job', 'pending_relation', 'relation', 'anime']) await db.schema.dropTable(table).execute();
       },
     },
+    '0002_jobs_owner_and_retention': {
+      async up(db: Kysely<any>) {
+        // The latest finished job of a franchise (its stats on every read) and retention's
+        // scan of old finished jobs: both indexed, whatever the job table has grown to.
+        await db.schema.createIndex('job_dedupe_finished').on('job').columns(['dedupe_key', 'finished_at']).execute();
+        await db.schema.createIndex('job_finished_at').on('job').column('finished_at').execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropIndex('job_finished_at').execute();
+        await db.schema.dropIndex('job_dedupe_finished').execute();
+      },
+    },
   };
 }
 

@@ -44,7 +44,7 @@ export function createUpstreams(config: Config, deps: UpstreamDeps): Upstreams {
     anilist: deps.gates?.anilist ?? new MemoryRateGate(anilistGateOptions(config), clock),
     jikan: deps.gates?.jikan ?? new MemoryRateGate(jikanGateOptions(config), clock),
   };
-  const http = (upstream: UpstreamName, headers: Record<string, string>, bodyStatus: (json: unknown) => number | null) =>
+  const http = (upstream: UpstreamName, headers: Record<string, string>, bodyStatus: (json: unknown) => number | null, urlOption: string) =>
     new UpstreamHttp({
       upstream,
       gate: gates[upstream],
@@ -59,10 +59,11 @@ export function createUpstreams(config: Config, deps: UpstreamDeps): Upstreams {
       headers: { Accept: 'application/json', 'User-Agent': config.userAgent, ...headers },
       random: deps.random,
       bodyStatus,
+      urlOption,
     });
   // AniList may refuse requests without a Referer; Jikan has no use for one.
-  const anilistHttp = http('anilist', { Referer: config.referer }, anilistBodyStatus);
-  const jikanHttp = http('jikan', {}, jikanBodyStatus);
+  const anilistHttp = http('anilist', { Referer: config.referer }, anilistBodyStatus, 'ANILIST_URL');
+  const jikanHttp = http('jikan', {}, jikanBodyStatus, 'JIKAN_URL');
   const logger = deps.logger;
   return {
     anilist: new AniListClient({ http: anilistHttp, url: config.anilistUrl, clock, logger }),

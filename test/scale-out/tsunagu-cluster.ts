@@ -12,7 +12,8 @@ const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 /** Starting a process loads TypeScript through tsx; on a busy two-core machine that takes a while. */
 const START_TIMEOUT_MS = 60_000;
 
-export type Role = 'api' | 'worker';
+/** `api`: serve --no-worker; `serve`: serve with its own worker; `worker`: worker. */
+export type Role = 'api' | 'serve' | 'worker';
 
 export interface ProcessExit {
   code: number | null;
@@ -23,12 +24,19 @@ export class TsunaguProcess {
   /** What it wrote on stderr (its logs), for failure messages. */
   stderr = '';
   readonly exited: Promise<ProcessExit>;
+  /** performance.now() at the exit. */
+  private exitedAt = 0;
 
   private constructor(
     readonly role: Role,
     private readonly child: ChildProcess,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitedAt = performance.now();
+        resolve({ code, signal });
+      }),
+    );
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk));
   }
 
@@ -43,12 +51,12 @@ export class TsunaguProcess {
     return match[1]!;
   }
 
-  /** Starts `serve --no-worker` or `worker` and resolves once it says it is ready. */
+  /** Starts the role's command and resolves once it says it is ready. */
   static async start(role: Role, env: Record<string, string>): Promise<TsunaguProcess> {
-    const args = role === 'api' ? ['bin/tsunagu.mjs', 'serve', '--no-worker'] : ['bin/tsunagu.mjs', 'worker'];
+    const args = role === 'api' ? ['bin/tsunagu.mjs', 'serve', '--no-worker'] : role === 'serve' ? ['bin/tsunagu.mjs', 'serve'] : ['bin/tsunagu.mjs', 'worker'];
     const child = spawn(process.execPath, args, { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     const started = new TsunaguProcess(role, child);
-    const ready = role === 'api' ? /tsunagu: serving http/ : /tsunagu: worker taking jobs/;
+    const ready = role === 'worker' ? /tsunagu: worker taking jobs/ : /tsunagu: serving http/;
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (!ready.test(started.stderr)) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${role} exited at start:\n${started.stderr}`);
@@ -65,6 +73,13 @@ export class TsunaguProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ProcessExit> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     return this.exited;
+  }
+
+  /** SIGTERM, then the exit and how long it took after the signal, ms. */
+  async terminate(): Promise<ProcessExit & { ms: number }> {
+    const sent = performance.now();
+    const exit = await this.stop('SIGTERM');
+    return { ...exit, ms: this.exitedAt - sent };
   }
 }
 

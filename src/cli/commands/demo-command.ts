@@ -14,6 +14,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime.
 import { FaultSpecError } from '../../sim/fault-spec.ts';
 import { SimulatorOptionError, startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
 import { CliError } from '../cli-error.ts';
+import { exitIfShutdownHangs } from '../shutdown-deadline.ts';
 import { untilStopSignal } from '../until-stop-signal.ts';
 
 export interface DemoOptions {
@@ -94,10 +95,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     undo.push(() => runtime.close());
     const shutdown = new AbortController();
     const app = createRuntimeApp(runtime, { metrics, shutdown: shutdown.signal, webRoot });
-    const server: RunningServer = await startServer(app, { host: config.host, port: config.port });
+    const server: RunningServer = await startServer(app, { host: config.host, port: config.port, closeGraceMs: config.shutdownGraceMs });
     undo.push(async () => {
+      // Requests and running jobs are let go together, each within SHUTDOWN_GRACE_MS.
       shutdown.abort();
-      await server.close();
+      await Promise.all([server.close(), runtime.queue.close({ graceMs: config.shutdownGraceMs })]);
     });
     let closing: Promise<void> | null = null;
     return { url: server.url, simulator, runtime, databasePath, close: () => (closing ??= cleanUp()) };
@@ -150,8 +152,9 @@ export function registerDemoCommand(program: Command): void {
           `  database   ${demo.databasePath} (deleted when the demo stops)\n` +
           `Search "Attack on Titan" with "search AniList too" ticked, open it and watch it arrive. Ctrl-C stops.\n`,
       );
-      await untilStopSignal();
+      await untilStopSignal((second) => process.exit(second === 'SIGINT' ? 130 : 143));
       process.stdout.write('stopping…\n');
+      exitIfShutdownHangs(demo.runtime.config.shutdownGraceMs, logger, 1);
       await demo.close();
     });
 }

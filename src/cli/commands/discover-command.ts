@@ -8,6 +8,7 @@ import { createLogger } from '../../log.ts';
 import { createRuntime, type Runtime } from '../../runtime.ts';
 import { UpstreamError } from '../../upstream/upstream-error.ts';
 import { CliError } from '../cli-error.ts';
+import { exitIfShutdownHangs } from '../shutdown-deadline.ts';
 import { barsView, franchiseText, linesView } from './discover-render.ts';
 
 interface DiscoverFlags {
@@ -65,7 +66,11 @@ async function discover(query: string, flags: DiscoverFlags): Promise<void> {
   const interrupted = () => {
     // The job goes back to the queue (persisted); the next run picks it up where it stopped.
     process.stderr.write('\ninterrupted: the job is put back in the queue; run the same command to resume\n');
-    void runtime.close().finally(() => process.exit(130));
+    exitIfShutdownHangs(config.shutdownGraceMs, logger, 130);
+    runtime
+      .close()
+      .catch((error: unknown) => logger.error({ err: error }, 'closing after the interruption failed; the job is taken over once its lease expires'))
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -120,9 +125,12 @@ async function waitForJob(runtime: Runtime, jobId: string): Promise<JobView> {
     if (event.type === 'state' && FINAL_STATUSES.has(event.status)) finish();
   });
   const poll = setInterval(() => {
-    void runtime.ingest.getJob(jobId).then((job) => {
-      if (job && FINAL_STATUSES.has(job.status)) finish();
-    });
+    runtime.ingest.getJob(jobId).then(
+      (job) => {
+        if (job && FINAL_STATUSES.has(job.status)) finish();
+      },
+      (error: unknown) => runtime.logger.warn({ err: error, jobId }, 'reading the job failed; trying again at the next poll'),
+    );
   }, POLL_MS);
   try {
     await ended;

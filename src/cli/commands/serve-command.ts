@@ -8,6 +8,7 @@ import { ensureWebBuilt } from '../../http/web-assets.ts';
 import { createLogger } from '../../log.ts';
 import { createRuntime } from '../../runtime.ts';
 import { CliError } from '../cli-error.ts';
+import { exitIfShutdownHangs } from '../shutdown-deadline.ts';
 import { untilStopSignal } from '../until-stop-signal.ts';
 
 interface ServeFlags {
@@ -45,7 +46,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const app = createRuntimeApp(runtime, { metrics, shutdown: shutdown.signal, webRoot });
   let server;
   try {
-    server = await startServer(app, { host: config.host, port: config.port });
+    server = await startServer(app, { host: config.host, port: config.port, closeGraceMs: config.shutdownGraceMs });
   } catch (error) {
     await runtime.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -57,11 +58,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   logger.info({ url: server.url, worker: flags.worker, auth: config.apiToken ? 'token' : 'open' }, 'serving');
   process.stderr.write(`tsunagu: serving ${server.url}/ (API docs ${server.url}/api/docs)\n`);
 
-  logger.info({ signal: await untilStopSignal() }, 'shutting down');
-  // Order matters: stop taking requests and end event streams first, then let running
-  // jobs reach a safe point (the runtime puts them back in the queue), then close the database.
+  const signal = await untilStopSignal((second) => process.exit(second === 'SIGINT' ? 130 : 143));
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+  exitIfShutdownHangs(config.shutdownGraceMs, logger, 1);
+  // Stop taking requests and end event streams while running jobs stop at their next request
+  // boundary (both within SHUTDOWN_GRACE_MS; the jobs go back in the queue), then close the database.
   shutdown.abort();
-  await server.close();
+  await Promise.all([server.close(), runtime.queue.close({ graceMs: config.shutdownGraceMs })]);
   await runtime.close();
   logger.info('stopped');
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { exitIfShutdownHangs } from '../shutdown-deadline.ts';
 import { untilStopSignal } from '../until-stop-signal.ts';
 import { createLogger } from '../../log.ts';
 import { createRuntime } from '../../runtime.ts';
@@ -29,7 +30,8 @@ async function work(flags: WorkerFlags): Promise<void> {
 
   // A second signal while jobs wind down means "now": their leases bring them back later.
   const signal = await untilStopSignal((second) => process.exit(second === 'SIGINT' ? 130 : 143));
-  logger.info({ signal }, 'stopping: running jobs go back to the queue at their next safe point');
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'stopping: running jobs go back to the queue at their next safe point');
+  exitIfShutdownHangs(config.shutdownGraceMs, logger, 1);
   await runtime.close();
   logger.info('stopped');
 }

@@ -34,13 +34,14 @@ const getFranchise = createRoute({
   tags: ['anime'],
   summary: 'The franchise of an anime; starts its ingest when it is not stored yet',
   description:
-    'Stored: 200 with the franchise at once (`franchise.stale` is true while a background refresh runs). ' +
-    'Not stored: 202 with the ingest job (follow `/api/jobs/{id}/events`, then ask again), or 404 with `ingest=false`. ' +
-    'Starting an ingest counts against the per-client ingest rate limit and needs the bearer token when one is configured.',
+    'Stored: 200 with the franchise at once; `franchise.stale` is true when stored data is past its freshness TTL, and a refresh ' +
+    'starts behind the answer only when the request may spend upstream budget (the bearer token when one is configured, and the ' +
+    'per-client limit; never with `ingest=false`). Not stored: 202 with the ingest job (follow `/api/jobs/{id}/events`, then ask ' +
+    'again), or 404 with `ingest=false`. Starting an ingest counts against the per-client limit and needs the bearer token when one is configured.',
   request: {
     params: animeIdParams,
     query: z.object({
-      ingest: flag(true).openapi({ param: { name: 'ingest', in: 'query' }, description: 'Start an ingest when not stored (default true)' }),
+      ingest: flag(true).openapi({ param: { name: 'ingest', in: 'query' }, description: 'Start an ingest when not stored, or a refresh when stale (default true)' }),
     }),
   },
   responses: {
@@ -69,11 +70,14 @@ export function registerAnimeRoutes(app: ApiApp, deps: RouteDeps): void {
   app.openapi(getFranchise, async (c) => {
     const { id } = c.req.valid('param');
     const { ingest } = c.req.valid('query');
-    const view = await deps.ingest.getFranchise(id);
+    // A stale franchise is refreshed behind the answer only for a request that may spend
+    // upstream budget (the token when one is set, and the client's limit): anyone else gets
+    // the stored data, marked stale, and starts nothing.
+    const view = await deps.ingest.getFranchise(id, { mayRefresh: () => (ingest ? deps.maySpend(c) : Promise.resolve(false)) });
     if (view) return c.json(view, 200);
     if (!ingest) throw new NotFoundError(`anime ${id} is not stored (ingest=false)`);
     deps.checkWrite(c);
-    await deps.limitIngest(c);
+    await deps.limitSpend(c);
     const { job } = await deps.ingest.requestIngest({ query: String(id) });
     c.header('location', `/api/jobs/${encodeURIComponent(job.id)}`);
     return c.json({ job }, 202);

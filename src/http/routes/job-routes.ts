@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../errors.ts';
+import { FINAL_STATUSES } from '../../ingest/progress-event.ts';
 import { streamJobEvents } from '../job-event-stream.ts';
 import { jobIdParams, problems, wholeNumber } from '../openapi-parts.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
@@ -69,7 +70,8 @@ const jobEvents = createRoute({
   description:
     'Each event has `id:` = its seq, `event:` = its type (progress, entries, failure, state) and `data:` = the event as JSON. ' +
     'Stored events come first, then live ones; the stream ends after the final `state` event (close your EventSource on it). ' +
-    'Resume with the `Last-Event-ID` header (browsers send it when they reconnect) or `?lastEventId=`. ' +
+    'Resume with the `Last-Event-ID` header (browsers send it when they reconnect) or `?lastEventId=`; a finished job with ' +
+    'nothing after that id answers 204, which stops EventSource. The stream sets `retry:` (ms before a reconnect). ' +
     'Comment lines (`: heartbeat`) keep idle streams open.',
   request: {
     params: jobIdParams,
@@ -86,6 +88,7 @@ const jobEvents = createRoute({
   },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+    204: { description: 'The job is finished and the reader has had its final event: nothing more will come' },
     ...problems(400, 404),
   },
 });
@@ -93,7 +96,7 @@ const jobEvents = createRoute({
 export function registerJobRoutes(app: ApiApp, deps: RouteDeps): void {
   app.openapi(ingest, async (c) => {
     const body = c.req.valid('json');
-    await deps.limitIngest(c);
+    await deps.limitSpend(c);
     const { job } = await deps.ingest.requestIngest(body);
     c.header('location', `/api/jobs/${encodeURIComponent(job.id)}`);
     return c.json({ job }, 202);
@@ -115,9 +118,13 @@ export function registerJobRoutes(app: ApiApp, deps: RouteDeps): void {
 
   app.openapi(jobEvents, async (c) => {
     const { id } = c.req.valid('param');
-    const afterSeq = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId ?? 0;
+    const resumeFrom = c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId;
+    const afterSeq = resumeFrom ?? 0;
     const job = await deps.ingest.getJob(id);
     if (!job) throw new NotFoundError(`no job ${id}`);
+    // A reader coming back to a finished job with nothing left to give it: 204 is what
+    // makes EventSource stop reconnecting (any other answer it retries).
+    if (resumeFrom !== undefined && FINAL_STATUSES.has(job.status) && resumeFrom >= (await deps.bus.lastSeq(id))) return c.body(null, 204);
     const { bus, ingest: service, metrics, logger, shutdown } = deps;
     return streamJobEvents(c, { bus, ingest: service, metrics, logger, shutdown, heartbeatMs: deps.config.sseHeartbeatMs }, job, afterSeq);
   });

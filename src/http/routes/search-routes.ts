@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { displayTitle, type StoredAnime } from '../../domain/anime.ts';
 import type { Logger } from '../../log.ts';
+import { HttpProblem } from '../problem.ts';
 import type { RemoteSearch } from '../app-deps.ts';
 import { flag, problems, wholeNumber } from '../openapi-parts.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
 import { searchResponseSchema, type SearchResponse, type SearchResult } from '../schemas.ts';
 
 /** How long a remote search may take before the stored results are answered alone, ms. */
-const REMOTE_SEARCH_TIMEOUT_MS = 5000;
+export const REMOTE_SEARCH_TIMEOUT_MS = 5000;
 
 const search = createRoute({
   method: 'get',
@@ -16,7 +17,9 @@ const search = createRoute({
   summary: 'Search anime by title',
   description:
     'Searches the store; with `remote=true` also asks AniList and appends its matches that are not stored. ' +
-    'When AniList fails the stored results are still answered, with `remote.ok` false.',
+    'When AniList fails the stored results are still answered, with `remote.ok` false. A remote search spends upstream budget: ' +
+    'it needs the bearer token when one is configured and counts against the per-client limit, unless the same search is ' +
+    'under way or was answered within the last minute (then it shares that answer).',
   request: {
     query: z.object({
       q: z
@@ -31,7 +34,7 @@ const search = createRoute({
   },
   responses: {
     200: { description: 'Matches, best first', content: { 'application/json': { schema: searchResponseSchema } } },
-    ...problems(400),
+    ...problems(400, 401, 429),
   },
 });
 
@@ -41,7 +44,10 @@ export function registerSearchRoutes(app: ApiApp, deps: RouteDeps): void {
     const stored = (await deps.store.anime.search(q, limit)).map(fromStore);
     const answer: SearchResponse = { query: q, results: stored };
     if (remote) {
-      const outcome = await searchUpstream(deps.searchRemote, q, c.req.raw.signal, deps.logger);
+      // Asking AniList spends the server's budget: a write (token, per-client limit), charged
+      // only when it sends a request (an identical search under way or just answered is shared).
+      deps.checkWrite(c);
+      const outcome = await searchUpstream(deps.searchRemote, q, c.req.raw.signal, () => deps.limitSpend(c), deps.logger);
       answer.remote = outcome.ok ? { ok: true } : { ok: false, detail: outcome.detail };
       if (outcome.ok) {
         answer.results = merge(stored, outcome.results, limit);
@@ -75,13 +81,21 @@ function merge(stored: SearchResult[], remote: SearchResult[], limit: number): S
 
 type RemoteOutcome = { ok: true; results: SearchResult[] } | { ok: false; detail: string };
 
-async function searchUpstream(searchRemote: RemoteSearch | undefined, q: string, clientGone: AbortSignal, logger: Logger): Promise<RemoteOutcome> {
+async function searchUpstream(
+  searchRemote: RemoteSearch | undefined,
+  q: string,
+  clientGone: AbortSignal,
+  charge: () => Promise<void>,
+  logger: Logger,
+): Promise<RemoteOutcome> {
   if (!searchRemote) return { ok: false, detail: 'remote search is not configured on this server' };
   try {
     const signal = AbortSignal.any([clientGone, AbortSignal.timeout(REMOTE_SEARCH_TIMEOUT_MS)]);
-    const found = await searchRemote(q, signal);
+    const found = await searchRemote(q, signal, charge);
     return { ok: true, results: found.map((r) => ({ ...r, stored: false })) };
   } catch (error) {
+    // Over the client's limit: a 429 like any other spending, not a failed search.
+    if (error instanceof HttpProblem) throw error;
     // A search page is still useful with stored matches only; the failure is said, not hidden.
     logger.warn({ err: error, q }, 'remote search failed');
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };

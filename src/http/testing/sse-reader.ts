@@ -12,6 +12,8 @@ export interface SseMessage {
  */
 export class SseReader {
   readonly messages: SseMessage[] = [];
+  /** The last `retry:` the stream set, ms. */
+  retry: number | undefined;
   ended = false;
   #buffer = '';
   #waiters: (() => void)[] = [];
@@ -78,6 +80,7 @@ export class SseReader {
         const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
         if (field === 'data') message.data = message.data === undefined ? value : `${message.data}\n${value}`;
         else if (field === 'id' || field === 'event') message[field] = value;
+        else if (field === 'retry') this.retry = Number(value);
       }
       if (message.data !== undefined || message.event !== undefined) this.messages.push(message);
     }

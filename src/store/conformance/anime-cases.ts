@@ -56,6 +56,20 @@ export function animeCases(ctx: SuiteContext): void {
     assert.equal((await store.anime.upsertMany([dirty])).written, 0);
   });
 
+  test('anime: removing NUL never joins a description into markup, on the way in or out', async () => {
+    const { store } = await ctx.open();
+    const hostile = ['<\u0000img src=x onerror=alert(1)>', '<\u0000script>alert(1)<\u0000/script>', '<<\u0000!--x-->', 'I <3 this'];
+    await store.anime.upsertMany(hostile.map((description, i) => anime(10 + i, { description })));
+    const stored = await store.anime.getMany([10, 11, 12, 13]);
+    assert.deepEqual(
+      stored.map((a) => a.description),
+      ['img src=x onerror=alert(1)>', 'script>alert(1)/script>', '!--x-->', 'I <3 this'],
+    );
+    // A row an older version stored with a tag in it comes out inert too.
+    await store.db.updateTable('anime').set({ description: '<svg onload=alert(1)>' }).where('id', '=', 13).execute();
+    assert.equal((await store.anime.get(13))?.description, 'svg onload=alert(1)>');
+  });
+
   test('anime: re-upserting identical data writes nothing; an older fetch never overwrites a newer one', async () => {
     const { store } = await ctx.open();
     await store.anime.upsertMany([anime(40), anime(41)]);

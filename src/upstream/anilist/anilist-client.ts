@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../log.ts';
 import { normaliseTitle } from '../../domain/title.ts';
 import type { Priority } from '../gate/rate-gate.ts';
-import type { HttpResult, UpstreamHttp } from '../http/upstream-http.ts';
+import type { HttpResult, RequestTally, UpstreamHttp } from '../http/upstream-http.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { toAniListEntry, type AniListEntry } from './anilist-mapping.ts';
 import { MEDIA_BY_IDS, MEDIA_BY_MAL_ID, MEDIA_SEARCH } from './anilist-queries.ts';
@@ -15,6 +15,8 @@ export interface AniListCallOptions {
   signal?: AbortSignal;
   /** Default 'interactive'. */
   priority?: Priority;
+  /** Counts this call's HTTP attempts for the caller (a job's own request figures). */
+  tally?: RequestTally;
 }
 
 export interface FetchMediaResult {
@@ -147,6 +149,7 @@ export class AniListClient {
       body: { query, variables },
       priority: options.priority,
       signal: options.signal,
+      tally: options.tally,
     });
   }
 

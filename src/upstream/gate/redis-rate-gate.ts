@@ -188,7 +188,11 @@ export class RedisRateGate implements RateGate {
       waiter.reject(new Error('rate gate is closed'));
     }
     await this.whenIdle();
-    if (this.#lessons.length > 0) await this.#sync().catch(() => undefined);
+    if (this.#lessons.length > 0) {
+      await this.#sync().catch((error: unknown) => {
+        this.#logger.warn({ err: error, key: this.#key, lessons: this.#lessons.length }, 'rate gate: what finished requests taught could not be written to Redis at close; other processes keep the older budget');
+      });
+    }
   }
 
   /** The budget as this process sees it: the shared one last known, plus news not written yet. */

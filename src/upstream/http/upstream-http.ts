@@ -34,7 +34,12 @@ export interface UpstreamHttpOptions {
    * with null data, Jikan's string "429"), so it is retried or paused like the real one.
    */
   bodyStatus?: (json: unknown) => number | null;
+  /** The option that sets this upstream's URL (ANILIST_URL), named when the URL cannot work at all. */
+  urlOption?: string;
 }
+
+/** One caller's HTTP attempts per upstream: a job's own figures, whatever else the process sends. */
+export type RequestTally = Record<UpstreamName, number>;
 
 export interface HttpCall {
   method: 'GET' | 'POST';
@@ -43,6 +48,8 @@ export interface HttpCall {
   body?: unknown;
   priority?: Priority;
   signal?: AbortSignal;
+  /** Counts every attempt of this call (retries included) for the caller. */
+  tally?: RequestTally;
 }
 
 export interface HttpResult {
@@ -125,6 +132,7 @@ export class UpstreamHttp {
     );
     try {
       this.sent++;
+      if (call.tally) call.tally[upstream]++;
       const headers: Record<string, string> = { ...this.options.headers };
       if (call.body !== undefined) headers['Content-Type'] = 'application/json';
       const response = await this.options.fetch(call.url, {
@@ -137,6 +145,14 @@ export class UpstreamHttp {
       return this.classify(response, text, request);
     } catch (cause) {
       if (call.signal?.aborted) return { error: aborted(upstream, request, 0, cause), budget: null };
+      const unresolvable = !timedOut && unresolvableHost(cause);
+      if (unresolvable) {
+        // A name that does not resolve will not resolve on a retry seconds later: say what to fix.
+        const host = hostOf(call.url);
+        const option = this.options.urlOption ? ` (set by ${this.options.urlOption})` : '';
+        const message = `cannot resolve host ${host} of ${call.url}${option}: ${unresolvable}`;
+        return { error: new UpstreamError(message, { upstream, kind: 'network', status: null, retryable: false, request, cause }), budget: null };
+      }
       const kind = timedOut ? 'timeout' : 'network';
       const message = timedOut ? `no answer within ${timeoutMs} ms` : `connection failed: ${describe(cause)}`;
       return { error: new UpstreamError(message, { upstream, kind, status: null, retryable: true, request, cause }), budget: null };
@@ -207,4 +223,21 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
+}
+
+/** ENOTFOUND or EAI_AGAIN anywhere in the cause chain (fetch wraps the resolver's error), else null. */
+function unresolvableHost(error: unknown): string | null {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return String(code);
+  }
+  return null;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
 }

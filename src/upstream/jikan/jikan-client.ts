@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../log.ts';
 import type { Priority } from '../gate/rate-gate.ts';
-import type { HttpResult, UpstreamHttp } from '../http/upstream-http.ts';
+import type { HttpResult, RequestTally, UpstreamHttp } from '../http/upstream-http.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { toJikanFull, type JikanFull } from './jikan-mapping.ts';
 import { jikanFullSchema, jikanSearchSchema } from './jikan-schema.ts';
@@ -13,6 +13,8 @@ export interface JikanCallOptions {
   signal?: AbortSignal;
   /** Default 'background': enrichment runs behind discovery. */
   priority?: Priority;
+  /** Counts this call's HTTP attempts for the caller (a job's own request figures). */
+  tally?: RequestTally;
 }
 
 export interface JikanSearchHit {
@@ -74,7 +76,7 @@ export class JikanClient {
   }
 
   private get(path: string, options: JikanCallOptions): Promise<HttpResult> {
-    return this.options.http.call({ method: 'GET', url: `${this.base}${path}`, priority: options.priority ?? 'background', signal: options.signal });
+    return this.options.http.call({ method: 'GET', url: `${this.base}${path}`, priority: options.priority ?? 'background', signal: options.signal, tally: options.tally });
   }
 
   /** A 2xx answer of the wrong shape: retrying would only get the same. */

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { silentLogger } from '../log.ts';
+import { DAY, manualClock } from '../store/conformance/fixtures.ts';
+import { createStore } from '../store/store.ts';
+import { JobRetention } from './job-retention.ts';
+import { MemoryProgressBus } from './memory-progress-bus.ts';
+
+test('retention deletes finished jobs past JOB_RETENTION_DAYS with their event histories, page by page, and keeps the rest', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tsunagu-retention-'));
+  const clock = manualClock();
+  const store = await createStore(`sqlite:${join(dir, 'jobs.sqlite')}`, { clock });
+  const bus = new MemoryProgressBus({ clock });
+  t.after(async () => {
+    await bus.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const finished = async (key: string) => {
+    const { job } = await store.jobs.create({ kind: 'ingest', dedupeKey: key, payload: {} });
+    await store.jobs.claim('w', 60_000, job.id);
+    await bus.publish({ jobId: job.id, type: 'state', status: 'running', franchiseId: 1 });
+    await store.jobs.finish(job.id, 'w', 'succeeded');
+    return job.id;
+  };
+  const old = [];
+  for (let i = 0; i < 5; i++) old.push(await finished(`franchise:${i}`));
+  const queued = (await store.jobs.create({ kind: 'ingest', dedupeKey: 'franchise:queued', payload: {} })).job.id;
+  clock.advance(8 * DAY);
+  const recent = await finished('franchise:recent');
+
+  const retention = new JobRetention({ jobs: store.jobs, bus, clock, logger: silentLogger, retainMs: 7 * DAY, pageSize: 2 });
+  assert.equal(await retention.prune(), 5);
+  for (const id of old) {
+    assert.equal(await store.jobs.get(id), undefined);
+    assert.equal(await bus.lastSeq(id), 0, 'its event history went with it');
+  }
+  assert.equal((await store.jobs.get(queued))?.status, 'queued', 'an active job stays however old');
+  assert.equal((await store.jobs.get(recent))?.status, 'succeeded');
+  assert.equal(await bus.lastSeq(recent), 1);
+  assert.equal(await retention.prune(), 0);
+});
