@@ -28,6 +28,8 @@ export interface TitleCandidate {
 export interface RankedCandidate<T extends TitleCandidate> {
   candidate: T;
   match: TitleMatch;
+  /** Only a synonym reached the match, none of the main titles. */
+  bySynonym: boolean;
 }
 
 const MATCH_ORDER: Record<TitleMatch, number> = { exact: 0, prefix: 1, word: 2, partial: 3, none: 4 };
@@ -130,6 +132,7 @@ export function rankByTitle<T extends TitleCandidate>(query: string, candidates:
     ranked.push({
       candidate,
       match,
+      bySynonym,
       key: [
         strength,
         formatClass(candidate.format, candidate.duration),
@@ -143,7 +146,7 @@ export function rankByTitle<T extends TitleCandidate>(query: string, candidates:
     });
   }
   ranked.sort((a, b) => compareKeys(a.key, b.key));
-  return ranked.map(({ candidate, match }) => ({ candidate, match }));
+  return ranked.map(({ candidate, match, bySynonym }) => ({ candidate, match, bySynonym }));
 }
 
 function compareKeys(a: number[], b: number[]): number {

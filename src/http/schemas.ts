@@ -121,7 +121,12 @@ const progress = z.object({
   failed: z.number().int(),
   etaMs: z.number().nullable(),
 });
-const pick = z.object({ id: z.number().int(), title: z.string() });
+const pick = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  format: z.string().nullable().optional(),
+  year: z.number().int().nullable().optional(),
+});
 
 export const jobSchema = z
   .object({
