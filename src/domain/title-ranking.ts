@@ -11,7 +11,8 @@ import { normaliseTitle } from './title.ts';
  *   it is somewhere in one title ("titan attack");
  * - none: AniList matched on something else (a title in a script we fold differently).
  */
-export type TitleMatch = 'exact' | 'prefix' | 'word' | 'partial' | 'none';
+export const TITLE_MATCHES = ['exact', 'prefix', 'word', 'partial', 'none'] as const;
+export type TitleMatch = (typeof TITLE_MATCHES)[number];
 
 /** What ranking needs of an entry: any stored anime or AniList answer fits. */
 export interface TitleCandidate {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
-import type { StoredAnime } from '../domain/anime.ts';
+import type { Anime, StoredAnime } from '../domain/anime.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ProgressBus } from '../ingest/progress-event.ts';
 import type { Logger } from '../log.ts';
@@ -18,11 +18,8 @@ export interface HttpStore {
   ping(): Promise<void>;
 }
 
-/** A title search upstream (AniList), best match first. */
-export type RemoteSearch = (
-  query: string,
-  signal: AbortSignal,
-) => Promise<{ id: number; idMal: number | null; title: string; format: string | null; seasonYear: number | null; coverImage: string | null }[]>;
+/** A title search upstream (AniList): its candidates, which the search route ranks with the store's. */
+export type RemoteSearch = (query: string, signal: AbortSignal) => Promise<Anime[]>;
 
 export type HttpConfig = Pick<Config, 'apiToken' | 'corsOrigin' | 'ingestRatePerMinute' | 'sseHeartbeatMs'>;
 

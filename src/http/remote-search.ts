@@ -1,16 +1,7 @@
-import { displayTitle } from '../domain/anime.ts';
 import type { AniListClient } from '../upstream/anilist/anilist-client.ts';
 import type { RemoteSearch } from './app-deps.ts';
 
 /** AniList's title search as `GET /api/search?remote=true` wants it. */
 export function anilistRemoteSearch(anilist: Pick<AniListClient, 'search'>): RemoteSearch {
-  return async (query, signal) =>
-    (await anilist.search(query, { signal })).map(({ anime }) => ({
-      id: anime.id,
-      idMal: anime.idMal,
-      title: displayTitle(anime.title, anime.id),
-      format: anime.format,
-      seasonYear: anime.seasonYear ?? anime.startDate.year,
-      coverImage: anime.coverImage,
-    }));
+  return async (query, signal) => (await anilist.search(query, { signal })).map(({ anime }) => anime);
 }
