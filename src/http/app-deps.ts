@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
 import type { Anime, StoredAnime } from '../domain/anime.ts';
+import type { CoverService } from '../covers/cover-service.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ProgressBus } from '../ingest/progress-event.ts';
 import type { Logger } from '../log.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   store: HttpStore;
   ingest: IngestService;
   bus: ProgressBus;
+  /** The cover proxy behind `GET /api/anime/{id}/cover`; without it covers answer 404. */
+  covers?: Pick<CoverService, 'get'>;
   /** AniList search for `GET /api/search?remote=true`; without it remote search answers "not configured". */
   searchRemote?: RemoteSearch;
   metrics: Metrics;

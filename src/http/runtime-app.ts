@@ -1,4 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { systemClock } from '../clock.ts';
+import { createCoverService } from '../covers/cover-service.ts';
 import type { Runtime } from '../runtime.ts';
 import { createApp } from './app.ts';
 import type { Metrics } from './metrics.ts';
@@ -22,6 +24,7 @@ export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): 
     ingest: runtime.ingest,
     bus: runtime.bus,
     searchRemote: anilistRemoteSearch(runtime.upstreams.anilist),
+    covers: createCoverService(runtime.store, runtime.config, { clock: systemClock, logger: runtime.logger }),
     metrics: options.metrics,
     shutdown: options.shutdown,
     webRoot: options.webRoot,

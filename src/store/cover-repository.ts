@@ -2,10 +2,13 @@ import type { CoverSize } from '../domain/anime.ts';
 import type { StoreContext } from './store-context.ts';
 import { cleanText } from './text-column.ts';
 
-/** A cached cover: the image, or why it could not be had and when to try again. */
+/**
+ * A cached cover: the image, or why it could not be had and when to try again; `failed`
+ * may work later (timeouts, 5xx), `refused` will not for this URL (404, not an image).
+ */
 export type StoredCover =
   | { status: 'ok'; animeId: number; size: CoverSize; sourceUrl: string; contentType: string; body: Uint8Array; etag: string; fetchedAt: number }
-  | { status: 'failed'; animeId: number; size: CoverSize; sourceUrl: string; error: string; fetchedAt: number; retryAt: number };
+  | { status: 'failed' | 'refused'; animeId: number; size: CoverSize; sourceUrl: string; error: string; fetchedAt: number; retryAt: number };
 
 export interface CoverRepository {
   get(animeId: number, size: CoverSize): Promise<StoredCover | undefined>;
@@ -23,7 +26,7 @@ export function createCoverRepository(ctx: StoreContext): CoverRepository {
       if (row.status === 'ok' && row.body && row.content_type && row.etag) {
         return { ...base, status: 'ok', contentType: row.content_type, body: new Uint8Array(row.body), etag: row.etag };
       }
-      return { ...base, status: 'failed', error: row.error ?? 'unknown', retryAt: row.retry_at ?? 0 };
+      return { ...base, status: row.status === 'refused' ? 'refused' : 'failed', error: row.error ?? 'unknown', retryAt: row.retry_at ?? 0 };
     },
     async put(cover) {
       const ok = cover.status === 'ok';

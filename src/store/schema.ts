@@ -92,7 +92,7 @@ export interface CoverTable {
   size: string;
   /** The upstream URL the row is about; a different stored URL means the row is out of date. */
   source_url: string;
-  /** ok: body holds the image; failed: it could not be had (error says why) until retry_at. */
+  /** ok: body holds the image; failed (may work later) or refused (will not): error says why, retry_at says when to ask again. */
   status: string;
   content_type: string | null;
   body: Uint8Array | null;
