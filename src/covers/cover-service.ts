@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
-import { COVER_SIZES, type CoverImages, type CoverSize } from '../domain/anime.ts';
+import { COVER_SIZES, type Anime, type CoverImages, type CoverSize } from '../domain/anime.ts';
 import type { Logger } from '../log.ts';
 import type { StoredCover } from '../store/cover-repository.ts';
 import type { Store } from '../store/store.ts';
@@ -35,6 +35,8 @@ export interface CoverServiceDeps {
 const RETRY_AFTER_FAILURE_MS = 10 * 60_000;
 /** After a refusal (404, not an image, too large) the same URL is not asked for again for this long, ms. */
 const RETRY_AFTER_REFUSAL_MS = 24 * 60 * 60_000;
+/** Search results whose covers are kept before they are stored: a few pages' worth per search, many searches. */
+const REMEMBERED_ENTRIES = 1_000;
 /** When the cover gate is busy, the client may ask again this soon, ms. */
 const BUSY_RETRY_MS = 5_000;
 /** Cover fetches open at once, across hosts: a page of 120 covers must not open 120 connections. */
@@ -67,11 +69,28 @@ export function coverGateOptions(config: Pick<Config, 'coverRatePerSecond'>): Ra
 export class CoverService {
   /** Fetches under way, so a page asking for one cover twice (or many pages at once) fetches it once. */
   private readonly pending = new Map<string, Promise<CoverAnswer>>();
+  /** Covers AniList named in recent remote searches, for results not stored (yet); oldest first. */
+  private readonly seen = new Map<number, Pick<Anime, 'coverImage' | 'coverImages'>>();
 
   constructor(private readonly deps: CoverServiceDeps) {}
 
+  /**
+   * Keeps the cover URLs of entries an upstream answer named (a remote search's results), so
+   * their covers show before they are stored. The URLs are AniList's, never a client's.
+   */
+  remember(entries: readonly Anime[]): void {
+    for (const { id, coverImage, coverImages } of entries) {
+      this.seen.delete(id);
+      this.seen.set(id, { coverImage, coverImages });
+    }
+    for (const id of this.seen.keys()) {
+      if (this.seen.size <= REMEMBERED_ENTRIES) break;
+      this.seen.delete(id);
+    }
+  }
+
   async get(animeId: number, size: CoverSize): Promise<CoverAnswer> {
-    const anime = await this.deps.store.anime.get(animeId);
+    const anime = (await this.deps.store.anime.get(animeId)) ?? this.seen.get(animeId);
     if (!anime) return unavailable(404, `anime ${animeId} is not stored`);
     const source = pickSource(anime.coverImages, size) ?? anime.coverImage;
     if (!source) return unavailable(404, `AniList gives no cover for anime ${animeId}`);

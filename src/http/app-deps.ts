@@ -31,7 +31,7 @@ export interface AppDeps {
   ingest: IngestService;
   bus: ProgressBus;
   /** The cover proxy behind `GET /api/anime/{id}/cover`; without it covers answer 404. */
-  covers?: Pick<CoverService, 'get'>;
+  covers?: Pick<CoverService, 'get' | 'remember'>;
   /** AniList search for `GET /api/search?remote=true`; without it remote search answers "not configured". */
   searchRemote?: RemoteSearch;
   metrics: Metrics;

@@ -8,6 +8,10 @@ import type { CoverImages } from '../domain/anime.ts';
 import { silentLogger } from '../log.ts';
 import { anime } from '../store/conformance/fixtures.ts';
 import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
+import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
+import { simUpstreams } from '../upstream/testing/sim-upstreams.ts';
+import { anilistRemoteSearch } from './remote-search.ts';
+import type { SearchResponse } from './schemas.ts';
 import { readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
 
 // GET /api/anime/{id}/cover against a real server and store, with a loopback image host
@@ -18,15 +22,23 @@ describe('the cover proxy', () => {
   let outside: CoverOrigin;
   let api: ApiFixture;
   let service: CoverService;
+  let sim: RunningSimulator;
 
   /** Entry ids of this test's entries, by what their stored cover URL is. */
   const ID = { plain: 9001, sized: 9002, noCover: 9003, foreign: 9004, fault: 9100 } as const;
   let faultIds: Record<keyof typeof FAULTS | 'redirectOut', number>;
 
   before(async () => {
+    sim = await startSimulator();
     outside = await startCoverOrigin();
-    origin = await startCoverOrigin({ delayMs: 20, hugeBytes: 64 * 1024, redirectOut: outside.coverUrl(1, 'large') });
-    api = await startApiFixture({ deps: { covers: { get: (id, size) => service.get(id, size) } } });
+    origin = await startCoverOrigin({ simulatorUrl: sim.url, delayMs: 20, hugeBytes: 64 * 1024, redirectOut: outside.coverUrl(1, 'large') });
+    api = await startApiFixture({
+      deps: {
+        covers: { get: (id, size) => service.get(id, size), remember: (entries) => service.remember(entries) },
+        // AniList through the cover origin, so search results name covers there.
+        searchRemote: anilistRemoteSearch(simUpstreams(sim, { anilistUrl: origin.anilistUrl }).anilist),
+      },
+    });
     service = new CoverService({
       store: api.store,
       // As configured, at its defaults: 5 per second, 4 open at once.
@@ -63,6 +75,7 @@ describe('the cover proxy', () => {
     await api?.close();
     await origin?.close();
     await outside?.close();
+    await sim?.close();
   });
 
   const cover = (id: number, query = '', headers: Record<string, string> = {}) => fetch(`${api.url}/api/anime/${id}/cover${query}`, { headers });
@@ -100,6 +113,18 @@ describe('the cover proxy', () => {
     const bad = await readProblem(await cover(ID.plain, '?size=huge'));
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.errors?.map((e) => e.field), ['size']);
+  });
+
+  test("a remote search's results show their covers before they are stored; an id no answer named has none", async () => {
+    const search = (await (await fetch(`${api.url}/api/search?q=fate&remote=true`)).json()) as SearchResponse;
+    const remote = search.results.find((r) => !r.stored)!;
+    assert.ok(remote, 'an AniList result not in the store');
+    assert.ok(remote.coverImage?.startsWith(origin.url));
+    assert.equal(await api.store.anime.get(remote.id), undefined);
+    const response = await cover(remote.id);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'image/png');
+    assert.equal((await readProblem(await cover(31337))).status, 404);
   });
 
   test('no cover to be had is a 404 problem the page answers with its placeholder', async () => {

@@ -48,6 +48,7 @@ export function registerSearchRoutes(app: ApiApp, deps: RouteDeps): void {
       const outcome = await searchUpstream(deps.searchRemote, q, c.req.raw.signal, deps.logger);
       answer.remote = outcome.ok ? { ok: true } : { ok: false, detail: outcome.detail };
       if (outcome.ok) {
+        deps.covers?.remember(outcome.results);
         // Stored first, so an entry both found keeps `source: store`.
         answer.results = ranked(q, [...stored, ...outcome.results.map((anime) => found(anime, 'anilist'))], limit);
         // AniList's matches may be stored even when the store ranked them below its candidates.
