@@ -195,6 +195,16 @@ export function FranchiseGraph({ model, selected, onSelect }: FranchiseGraphProp
     else fit(cy);
     fittedWidthRef.current = panelWidth(container);
 
+    // Where the drawing sits in the canvas, px (x1,y1,x2,y2 of every box and label): what a
+    // test, or anyone checking that nothing is cut off, can read without cytoscape.
+    const report = () => {
+      const box = cy.elements().renderedBoundingBox();
+      container.dataset.drawn = [box.x1, box.y1, box.x2, box.y2].map((n) => Math.round(n)).join(',');
+      container.dataset.zoom = cy.zoom().toFixed(3);
+    };
+    cy.on('viewport', report);
+    report();
+
     cyRef.current = cy;
     container.dataset.nodeIds = [...plan.layout.itemOf.keys()].join(',');
     container.dataset.shownIds = items.filter((i) => i.kind === 'entry').map((i) => i.entries[0]).join(',');
