@@ -5,6 +5,8 @@ import { layoutGraph, type GraphLayout, type LayoutOptions } from './graph-layou
 export const READABLE_ZOOM = 0.8;
 /** Space kept around the graph inside its panel, px. */
 export const GRAPH_PADDING = 14;
+/** What is drawn beyond the boxes (the selection's halo, the focus outline, borders), graph units per side. */
+const HALO = 10;
 
 export interface PanelSize {
   /** The graph's width on screen, px. */
@@ -45,7 +47,7 @@ export function planGraph(model: GraphModel, panel: PanelSize, unfolded: Unfolde
   const cellWidth = (sizes.nodeWidth ?? 172) + (sizes.stackIndent ?? 22);
   const columnGap = sizes.columnGap ?? 46;
   const usable = Math.max(1, panel.width - 2 * GRAPH_PADDING);
-  const columns = Math.max(1, Math.floor((usable / READABLE_ZOOM + columnGap) / (cellWidth + columnGap)));
+  const columns = Math.max(1, Math.floor((usable / READABLE_ZOOM - 2 * HALO + columnGap) / (cellWidth + columnGap)));
   const base = { ...sizes, columns };
   const open = layoutGraph(model, base);
   const root = open.continuities.find((c) => c.members.includes(model.rootId))?.key;
@@ -60,10 +62,12 @@ export function planGraph(model: GraphModel, panel: PanelSize, unfolded: Unfolde
   let chosen = { level: 'open' as FoldLevel, layout: open };
   for (const [level, layout] of attempts) {
     chosen = { level, layout: layout() };
-    if (chosen.layout.height * READABLE_ZOOM + 2 * GRAPH_PADDING <= panel.maxHeight) break;
+    if ((chosen.layout.height + 2 * HALO) * READABLE_ZOOM + 2 * GRAPH_PADDING <= panel.maxHeight) break;
   }
   const { level, layout } = chosen;
-  const zoom = Math.min(1, usable / layout.width, (panel.maxHeight - 2 * GRAPH_PADDING) / layout.height);
-  const height = Math.min(panel.maxHeight, Math.max(panel.minHeight, Math.ceil(layout.height * zoom + 2 * GRAPH_PADDING)));
+  const drawnWidth = layout.width + 2 * HALO;
+  const drawnHeight = layout.height + 2 * HALO;
+  const zoom = Math.min(1, usable / drawnWidth, (panel.maxHeight - 2 * GRAPH_PADDING) / drawnHeight);
+  const height = Math.min(panel.maxHeight, Math.max(panel.minHeight, Math.ceil(drawnHeight * zoom + 2 * GRAPH_PADDING)));
   return { layout, level, zoom, height };
 }
