@@ -276,7 +276,7 @@ export const options = {
   },
   coverTimeoutMs: {
     env: 'COVER_TIMEOUT_MS',
-    description: 'How long one cover fetch may take, redirects and body included; then the page keeps its placeholder.',
+    description: 'How long one cover fetch may take, redirects and body included (and, apart, how long it may wait for the cover gate); then the page keeps its placeholder.',
     default: '10000',
     unit: 'ms, 100-120000',
     schema: int(100, 120_000),

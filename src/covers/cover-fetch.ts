@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { RateGate } from '../upstream/gate/rate-gate.ts';
+import { readCapped } from '../capped-read.ts';
 import { readRetryAfterMs } from '../upstream/http/rate-headers.ts';
 import type { CoverHostPolicy } from './cover-hosts.ts';
 import { isRasterContentType, sniffImageType, type RasterType } from './image-type.ts';
@@ -120,36 +121,11 @@ async function attempt(url: URL, signal: AbortSignal, options: CoverFetchOptions
     await response.body?.cancel();
     return { ...refused(`the image is ${length} bytes, over the ${options.maxBytes}-byte cap`), status: 200 };
   }
-  const body = await readCapped(response, options.maxBytes);
+  const body = response.body ? await readCapped(response.body, options.maxBytes) : new Uint8Array();
   if (!body) return { ...refused(`the image is over the ${options.maxBytes}-byte cap`), status: 200 };
   const contentType = sniffImageType(body);
   if (!contentType) return { ...refused(`${url.origin} sent ${JSON.stringify(declared)} whose bytes are no JPEG, PNG, GIF, WebP or AVIF`), status: 200 };
   return { ok: true, body, contentType, url: url.href };
-}
-
-/** The body, or null once it passes `maxBytes` (the rest is not downloaded). */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array | null> {
-  if (!response.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
 }
 
 function refused(error: string): CoverFetchResult & { ok: false } {

@@ -198,6 +198,7 @@ describe('HTTP API routes', () => {
     assert.deepEqual(documented, [
       'GET /api/anime/mal/{malId}',
       'GET /api/anime/{id}',
+      'GET /api/anime/{id}/cover',
       'GET /api/anime/{id}/franchise',
       'GET /api/jobs/{id}',
       'GET /api/jobs/{id}/events',
