@@ -15,7 +15,7 @@ export default defineConfig({
     target: 'es2022',
     // Inlined assets would become data: URLs; keep every asset a file under 'self'.
     assetsInlineLimit: 0,
-    // cytoscape and dagre are one large but cacheable chunk.
+    // cytoscape is one large but cacheable chunk.
     chunkSizeWarningLimit: 1500,
     // The build runs inside `tsunagu serve` at first start; its timing report is noise there.
     rolldownOptions: { checks: { pluginTimings: false } },

@@ -36,6 +36,7 @@ test('a catalog entry becomes the Anime an AniList fetch would give, at the give
     averageScore: 86,
     popularity: null,
     coverImage: 'https://cdn.myanimelist.net/images/anime/4/19644l.jpg',
+    coverImages: { extraLarge: null, large: 'https://cdn.myanimelist.net/images/anime/4/19644l.jpg', medium: null },
     coverColor: '#f16b50',
     bannerImage: null,
     description: null,

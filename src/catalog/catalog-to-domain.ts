@@ -26,6 +26,8 @@ export function animeFromCatalog(entry: CatalogMedia, fetchedAt: number): Anime 
     averageScore: entry.averageScore,
     popularity: null,
     coverImage: entry.coverImage.large,
+    // The catalog kept one size; the simulator answers it for every size AniList has.
+    coverImages: { extraLarge: null, large: entry.coverImage.large, medium: null },
     coverColor: entry.coverImage.color,
     bannerImage: entry.bannerImage,
     description: entry.description,

@@ -273,6 +273,35 @@ export const options = {
     unit: 'requests/min, 1-90',
     schema: positive(90),
   },
+  coverHosts: {
+    env: 'COVER_HOSTS',
+    description:
+      'Image hosts the cover proxy (GET /api/anime/{id}/cover) may fetch stored cover URLs from, over https, comma-separated; the origins of ANILIST_URL and JIKAN_URL are always allowed. Empty (as `tsunagu demo` sets it): only those.',
+    default: 's4.anilist.co,img.anili.st,cdn.myanimelist.net,media.kitsu.app',
+    unit: 'host names',
+    schema: csv,
+  },
+  coverRatePerSecond: {
+    env: 'COVER_RATE_PER_SECOND',
+    description: 'Cover images the proxy fetches from upstream per second, all hosts together (cached covers cost nothing).',
+    default: '5',
+    unit: 'requests/s, 0.1-50',
+    schema: positive(50).min(0.1),
+  },
+  coverTimeoutMs: {
+    env: 'COVER_TIMEOUT_MS',
+    description: 'How long one cover fetch may take, redirects and body included (and, apart, how long it may wait for the cover gate); then the page keeps its placeholder.',
+    default: '10000',
+    unit: 'ms, 100-120000',
+    schema: int(100, 120_000),
+  },
+  coverMaxBytes: {
+    env: 'COVER_MAX_BYTES',
+    description: 'Largest cover image the proxy downloads and stores; a larger one is refused.',
+    default: '3145728',
+    unit: 'bytes, 1024-52428800',
+    schema: int(1024, 52_428_800),
+  },
 } satisfies Record<string, OptionSpec>;
 
 type Options = typeof options;

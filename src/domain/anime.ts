@@ -11,6 +11,11 @@ export interface Titles {
   native: string | null;
 }
 
+/** AniList's cover sizes, largest first (about 460, 230 and 100 px wide). */
+export const COVER_SIZES = ['extraLarge', 'large', 'medium'] as const;
+export type CoverSize = (typeof COVER_SIZES)[number];
+export type CoverImages = Record<CoverSize, string | null>;
+
 /** MAL (Jikan) lookup state: ok = data merged, missing = Jikan has no such entry, failed = gave up for now. */
 export type MalStatus = 'ok' | 'missing' | 'failed';
 
@@ -34,7 +39,10 @@ export interface Anime {
   studios: string[];
   averageScore: number | null;
   popularity: number | null;
+  /** The largest cover AniList gave (extraLarge, else large): the one link shown where a single cover is named. */
   coverImage: string | null;
+  /** Every cover size AniList gave, null where it gave none; the cover proxy serves them (GET /api/anime/{id}/cover). */
+  coverImages: CoverImages;
   coverColor: string | null;
   bannerImage: string | null;
   /** Sanitised: plain text with line breaks; upstream HTML never survives to here. */

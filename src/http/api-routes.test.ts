@@ -4,6 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
+import { anime } from '../store/conformance/fixtures.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { RemoteSearch } from './app-deps.ts';
 import { AOT, readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
@@ -137,14 +138,14 @@ describe('HTTP API routes', () => {
     assert.equal(local.remote, undefined);
 
     remote = async (q) => [
-      { id: AOT, idMal: 16498, title: 'Attack on Titan', format: 'TV', seasonYear: 2013, coverImage: null },
-      { id: 999_999, idMal: null, title: `${q} elsewhere`, format: 'TV', seasonYear: 2020, coverImage: null },
+      anime(AOT, { idMal: 16498, title: { romaji: 'Shingeki no Kyojin', english: 'Attack on Titan', native: null } }),
+      anime(999_999, { title: { romaji: `${q} elsewhere`, english: null, native: null } }),
     ];
     const merged = await (await get('/api/search?q=shingeki&limit=50&remote=true')).json();
     assert.deepEqual(merged.remote, { ok: true });
     assert.equal(merged.results.filter((r: { id: number }) => r.id === AOT).length, 1, 'no duplicate of a stored match');
-    const extra = merged.results.at(-1);
-    assert.deepEqual([extra.id, extra.stored], [999_999, false]);
+    const extra = merged.results.find((r: { id: number }) => r.id === 999_999);
+    assert.deepEqual([extra.stored, extra.source], [false, 'anilist']);
 
     remote = async () => {
       throw new UpstreamError('down', { upstream: 'anilist', kind: 'http', status: 500, retryable: true, request: 'POST x' });
@@ -197,6 +198,7 @@ describe('HTTP API routes', () => {
     assert.deepEqual(documented, [
       'GET /api/anime/mal/{malId}',
       'GET /api/anime/{id}',
+      'GET /api/anime/{id}/cover',
       'GET /api/anime/{id}/franchise',
       'GET /api/jobs/{id}',
       'GET /api/jobs/{id}/events',

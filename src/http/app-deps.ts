@@ -1,7 +1,8 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/config.ts';
-import type { StoredAnime } from '../domain/anime.ts';
+import type { Anime, StoredAnime } from '../domain/anime.ts';
+import type { CoverService } from '../covers/cover-service.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ProgressBus } from '../ingest/progress-event.ts';
 import type { Logger } from '../log.ts';
@@ -19,21 +20,12 @@ export interface HttpStore {
   ping(): Promise<void>;
 }
 
-export interface RemoteSearchResult {
-  id: number;
-  idMal: number | null;
-  title: string;
-  format: string | null;
-  seasonYear: number | null;
-  coverImage: string | null;
-}
-
 /**
- * A title search upstream (AniList), best match first. `charge` is awaited before a search
- * sends an upstream request (a search answered without one does not call it); when it
- * throws, nothing is sent and the search rejects with that error.
+ * A title search upstream (AniList): its candidates, which the search route ranks with the store's.
+ * `charge` is awaited before a search sends an upstream request (a search answered without one
+ * does not call it); when it throws, nothing is sent and the search rejects with that error.
  */
-export type RemoteSearch = (query: string, signal: AbortSignal, charge?: () => Promise<void>) => Promise<RemoteSearchResult[]>;
+export type RemoteSearch = (query: string, signal: AbortSignal, charge?: () => Promise<void>) => Promise<Anime[]>;
 
 export type HttpConfig = Pick<Config, 'apiToken' | 'corsOrigin' | 'ingestRatePerMinute' | 'sseHeartbeatMs'>;
 
@@ -43,6 +35,8 @@ export interface AppDeps {
   store: HttpStore;
   ingest: IngestService;
   bus: ProgressBus;
+  /** The cover proxy behind `GET /api/anime/{id}/cover`; without it covers answer 404. */
+  covers?: Pick<CoverService, 'get' | 'remember'>;
   /** AniList search for `GET /api/search?remote=true`; without it remote search answers "not configured". */
   searchRemote?: RemoteSearch;
   /**

@@ -10,6 +10,7 @@ import { upstreamSpendLimit } from './upstream-spend-limit.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { registerAnimeRoutes } from './routes/anime-routes.ts';
+import { registerCoverRoutes } from './routes/cover-routes.ts';
 import { registerDocsRoutes } from './routes/docs-routes.ts';
 import { registerJobRoutes } from './routes/job-routes.ts';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('/api/*', requestBodyLimit(BODY_LIMIT_BYTES));
 
   registerAnimeRoutes(app, routeDeps);
+  registerCoverRoutes(app, routeDeps);
   registerJobRoutes(app, routeDeps);
   registerSearchRoutes(app, routeDeps);
   registerOpsRoutes(app, routeDeps);

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { readCapped } from '../capped-read.ts';
 import { HttpProblem } from './problem.ts';
 
 /**
@@ -18,25 +19,8 @@ export function requestBodyLimit(maxBytes: number): MiddlewareHandler {
     }
     const body = c.req.raw.body;
     if (!body) return next();
-    const reader = body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    const whole = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      whole.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+    const whole = await readCapped(body, maxBytes);
+    if (!whole) throw tooLarge();
     // Hono keeps promises in bodyCache (its type says values); c.req.json() reads from here.
     (c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(whole.buffer);
     return next();

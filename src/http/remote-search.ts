@@ -1,8 +1,8 @@
 import { systemClock, type Clock } from '../clock.ts';
-import { displayTitle } from '../domain/anime.ts';
+import type { Anime } from '../domain/anime.ts';
 import { normaliseTitle } from '../domain/title.ts';
 import type { AniListClient } from '../upstream/anilist/anilist-client.ts';
-import type { RemoteSearch, RemoteSearchResult } from './app-deps.ts';
+import type { RemoteSearch } from './app-deps.ts';
 
 /**
  * AniList's title search as `GET /api/search?remote=true` wants it. It runs at background
@@ -12,14 +12,7 @@ import type { RemoteSearch, RemoteSearchResult } from './app-deps.ts';
 export function anilistRemoteSearch(anilist: Pick<AniListClient, 'search'>): RemoteSearch {
   return async (query, signal, charge) => {
     await charge?.();
-    return (await anilist.search(query, { signal, priority: 'background' })).map(({ anime }) => ({
-      id: anime.id,
-      idMal: anime.idMal,
-      title: displayTitle(anime.title, anime.id),
-      format: anime.format,
-      seasonYear: anime.seasonYear ?? anime.startDate.year,
-      coverImage: anime.coverImage,
-    }));
+    return (await anilist.search(query, { signal, priority: 'background' })).map(({ anime }) => anime);
   };
 }
 
@@ -34,7 +27,7 @@ export interface SharedRemoteSearchOptions {
 }
 
 interface Entry {
-  answer: Promise<RemoteSearchResult[]>;
+  answer: Promise<Anime[]>;
   /** When the answer arrived, ms; null while the request is out. */
   at: number | null;
 }

@@ -1,4 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { systemClock } from '../clock.ts';
+import { createCoverService } from '../covers/cover-service.ts';
 import type { Runtime } from '../runtime.ts';
 import { createApp } from './app.ts';
 import type { Metrics } from './metrics.ts';
@@ -24,6 +26,7 @@ export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): 
     bus: runtime.bus,
     searchRemote: shareRemoteSearch(anilistRemoteSearch(runtime.upstreams.anilist), { timeoutMs: REMOTE_SEARCH_TIMEOUT_MS }),
     spendLimiter: runtime.spendLimiter(runtime.config.ingestRatePerMinute),
+    covers: createCoverService(runtime.store, runtime.config, { clock: systemClock, logger: runtime.logger }),
     metrics: options.metrics,
     shutdown: options.shutdown,
     webRoot: options.webRoot,

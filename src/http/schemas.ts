@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { StoredAnime } from '../domain/anime.ts';
+import { TITLE_MATCHES } from '../domain/title-ranking.ts';
 import type { FranchiseView } from '../ingest/franchise-view.ts';
 import type { JobView } from '../ingest/ingest-service.ts';
 
@@ -121,7 +122,12 @@ const progress = z.object({
   failed: z.number().int(),
   etaMs: z.number().nullable(),
 });
-const pick = z.object({ id: z.number().int(), title: z.string() });
+const pick = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  format: z.string().nullable().optional(),
+  year: z.number().int().nullable().optional(),
+});
 
 export const jobSchema = z
   .object({
@@ -154,6 +160,10 @@ export const searchResultSchema = z
     coverImage: z.string().nullable(),
     /** Whether the entry is in the store (its franchise can be read at once). */
     stored: z.boolean(),
+    /** Which search found it: the store, or AniList (remote=true). */
+    source: z.enum(['store', 'anilist']),
+    /** How its best title met the query; exact, prefix and word are good matches. */
+    match: z.enum(TITLE_MATCHES),
   })
   .openapi('SearchResult');
 

@@ -19,18 +19,20 @@ const policySchema = z.object({
   maxDepth: z.number().int(),
 });
 
+const resolutionPickSchema = z.object({
+  id: z.number(),
+  title: z.string(),
+  format: z.string().nullable().optional(),
+  year: z.number().nullable().optional(),
+});
+
 /** What an ingest job carries in its record: enough to run it in any process, after any restart. */
 export const ingestPayloadSchema = z.object({
   query: z.string(),
   rootId: z.number().int().positive(),
   enrich: z.boolean(),
   policy: policySchema,
-  resolution: z
-    .object({
-      chosen: z.object({ id: z.number(), title: z.string() }),
-      alternatives: z.array(z.object({ id: z.number(), title: z.string() })),
-    })
-    .optional(),
+  resolution: z.object({ chosen: resolutionPickSchema, alternatives: z.array(resolutionPickSchema) }).optional(),
 });
 export type IngestPayload = z.infer<typeof ingestPayloadSchema>;
 

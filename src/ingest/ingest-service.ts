@@ -16,10 +16,18 @@ export interface JobView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  /** What the query resolved to, when it was a title: the chosen entry and the other candidates. */
-  resolution?: { chosen: { id: number; title: string }; alternatives: { id: number; title: string }[] };
+  /** What the query resolved to, when it was a title: the chosen entry and the next candidates ("Did you mean"), best first. */
+  resolution?: { chosen: ResolutionPick; alternatives: ResolutionPick[] };
   /** Once finished: how long it took, upstream requests and failures (FranchiseView.stats of this run). */
   stats?: FranchiseStats;
+}
+
+/** One candidate of a title's resolution; `format` and `year` are absent in jobs recorded before they were kept. */
+export interface ResolutionPick {
+  id: number;
+  title: string;
+  format?: string | null;
+  year?: number | null;
 }
 
 export interface IngestRequest {

@@ -1,16 +1,18 @@
 import { displayTitle, type Anime } from '../domain/anime.ts';
-import { normaliseTitle } from '../domain/title.ts';
+import { formatClass, rankByTitle, type RankedCandidate, type TitleCandidate } from '../domain/title-ranking.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
-import type { AniListClient } from '../upstream/anilist/anilist-client.ts';
+import type { AniListClient, AniListEntry } from '../upstream/anilist/anilist-client.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { EntryLoader } from './entry-loader.ts';
 import type { IngestQuery } from './ingest-query.ts';
-import type { JobView } from './ingest-service.ts';
+import type { JobView, ResolutionPick } from './ingest-service.ts';
 
-/** Other candidates named beside the chosen one. */
+/** Other candidates named beside the chosen one ("Did you mean"). */
 const ALTERNATIVES = 5;
+/** Stored matches ranked beside AniList's: enough that the store's own order (exact, prefix, contains) cannot hide a series behind its extras. */
+const STORE_CANDIDATES = 25;
 
 export interface Resolved {
   /** The AniList id the query names; the entry is stored when this returns. */
@@ -28,8 +30,10 @@ export interface QueryResolverDeps {
 
 /**
  * Turns a query into a stored AniList entry: the store first (no request when it knows the
- * entry), then AniList. Throws NotFoundError when nothing matches, UpstreamError when
- * AniList could not be asked and the store had nothing.
+ * entry), then AniList. A title's candidates, stored and AniList's, are ranked by
+ * `rankByTitle` (src/domain/title-ranking.ts), the order the API and the page use too.
+ * Throws NotFoundError when nothing matches, UpstreamError when AniList could not be asked
+ * and the store had nothing.
  */
 export async function resolveQuery(query: IngestQuery, deps: QueryResolverDeps): Promise<Resolved> {
   if (query.kind === 'anilist') {
@@ -49,34 +53,40 @@ export async function resolveQuery(query: IngestQuery, deps: QueryResolverDeps):
 }
 
 async function resolveTitle(title: string, deps: QueryResolverDeps): Promise<Resolved> {
-  const wanted = normaliseTitle(title);
-  const stored = await deps.store.anime.search(title, ALTERNATIVES + 1);
-  // A stored exact title is the answer AniList would give too; a partial stored match may
-  // only mean the entry asked for has not been ingested yet, so AniList decides then.
-  if (stored.length > 0 && hasTitle(stored[0]!, wanted)) return chosen(stored);
-  let candidates;
+  const stored = (await deps.store.anime.search(title, STORE_CANDIDATES)).map((anime) => ({ anime, relations: null }));
+  const storedRanked = rankByTitle(title, stored.map(asCandidate));
+  // A stored series or film whose own title is exactly this one comes first in any ranking
+  // AniList's answer could join (short of a more popular namesake), so no request is spent.
+  const top = storedRanked[0];
+  if (top?.match === 'exact' && !top.bySynonym && formatClass(top.candidate.format, top.candidate.duration) === 0) return chosen(storedRanked);
+  let found: AniListEntry[];
   try {
-    candidates = await deps.anilist.search(title, { priority: 'interactive' });
+    found = await deps.anilist.search(title, { priority: 'interactive' });
   } catch (error) {
     if (!(error instanceof UpstreamError) || stored.length === 0) throw error;
     deps.logger.warn({ title, err: error }, 'AniList search failed; using the best stored match');
-    return chosen(stored);
+    return chosen(storedRanked);
   }
-  if (candidates.length === 0) {
-    if (stored.length > 0) return chosen(stored);
-    throw new NotFoundError(`no anime matches ${JSON.stringify(title)}`);
-  }
-  const best = candidates[0]!;
-  await deps.store.saveBatch([best.anime], best.relations);
-  return chosen(candidates.map((c) => c.anime));
+  // AniList's answer first: where an entry is in both, its fresh record is the one ranked.
+  const ranked = rankByTitle(title, [...found, ...stored].map(asCandidate));
+  const best = ranked[0]?.candidate;
+  if (!best) throw new NotFoundError(`no anime matches ${JSON.stringify(title)}`);
+  if (best.relations) await deps.store.saveBatch([best.anime], best.relations);
+  return chosen(ranked);
 }
 
-function chosen(ranked: Anime[]): Resolved {
-  const [first, ...rest] = ranked;
-  const named = (a: Anime) => ({ id: a.id, title: displayTitle(a.title, a.id) });
-  return { rootId: first!.id, resolution: { chosen: named(first!), alternatives: rest.slice(0, ALTERNATIVES).map(named) } };
+/** A stored entry (no relations to save) or an AniList answer, ranked by its anime. */
+type Found = { anime: Anime; relations: AniListEntry['relations'] | null };
+
+function asCandidate(found: Found): TitleCandidate & Found {
+  return { ...found.anime, anime: found.anime, relations: found.relations };
 }
 
-function hasTitle(anime: Anime, wanted: string): boolean {
-  return [anime.title.romaji, anime.title.english, anime.title.native, ...anime.synonyms].some((t) => t !== null && normaliseTitle(t) === wanted);
+function chosen(ranked: RankedCandidate<TitleCandidate & Found>[]): Resolved {
+  const [first, ...rest] = ranked.map((r) => r.candidate.anime);
+  return { rootId: first!.id, resolution: { chosen: pick(first!), alternatives: rest.slice(0, ALTERNATIVES).map(pick) } };
+}
+
+function pick(anime: Anime): ResolutionPick {
+  return { id: anime.id, title: displayTitle(anime.title, anime.id), format: anime.format, year: anime.seasonYear ?? anime.startDate.year };
 }

@@ -1,4 +1,4 @@
-import type { Anime, MalInfo, MalStatus, StoredAnime } from '../domain/anime.ts';
+import { COVER_SIZES, type Anime, type CoverImages, type MalInfo, type MalStatus, type StoredAnime } from '../domain/anime.ts';
 import { inertMarkup } from '../domain/sanitise-description.ts';
 import { normaliseTitle } from '../domain/title.ts';
 import type { AnimeTable } from './schema.ts';
@@ -10,7 +10,7 @@ export type AnimeColumns = Omit<AnimeTable, 'mal_score' | 'mal_rank' | 'mal_memb
 export const ANIME_COLUMNS = [
   'id', 'mal_id', 'title_romaji', 'title_english', 'title_native', 'synonyms', 'search_text', 'format', 'status',
   'start_year', 'start_month', 'start_day', 'end_year', 'end_month', 'end_day', 'season', 'season_year', 'episodes',
-  'duration', 'source', 'genres', 'tags', 'studios', 'average_score', 'popularity', 'cover_image', 'cover_color',
+  'duration', 'source', 'genres', 'tags', 'studios', 'average_score', 'popularity', 'cover_image', 'cover_images', 'cover_color',
   'banner_image', 'description', 'is_adult', 'updated_at', 'fetched_at',
 ] as const satisfies readonly (keyof AnimeColumns)[];
 
@@ -53,6 +53,7 @@ export function animeToRow(anime: Anime): AnimeColumns {
     average_score: anime.averageScore,
     popularity: anime.popularity,
     cover_image: cleanNullableText(anime.coverImage),
+    cover_images: toJsonText(cleanCoverImages(anime.coverImages)),
     cover_color: cleanNullableText(anime.coverColor),
     banner_image: cleanNullableText(anime.bannerImage),
     // Removing NUL can join `<` to a tag name: the markup guard runs after it, whoever wrote the text.
@@ -61,6 +62,10 @@ export function animeToRow(anime: Anime): AnimeColumns {
     updated_at: anime.updatedAt,
     fetched_at: anime.fetchedAt,
   };
+}
+
+function cleanCoverImages(images: CoverImages): CoverImages {
+  return { extraLarge: cleanNullableText(images.extraLarge), large: cleanNullableText(images.large), medium: cleanNullableText(images.medium) };
 }
 
 export function malToRow(info: MalInfo): Pick<AnimeTable, 'mal_score' | 'mal_rank' | 'mal_members' | 'mal_rating' | 'mal_status' | 'mal_fetched_at'> {
@@ -95,6 +100,7 @@ export function rowToAnime(row: AnimeTable): StoredAnime {
     averageScore: row.average_score,
     popularity: row.popularity,
     coverImage: row.cover_image,
+    coverImages: fromJsonText<CoverImages>(row.cover_images) ?? { extraLarge: row.cover_image, large: null, medium: null },
     coverColor: row.cover_color,
     bannerImage: row.banner_image,
     // Rows written before the guard existed are made inert on the way out.
@@ -162,6 +168,8 @@ export function animeProblem(anime: Anime): string | undefined {
   if (!anime.title) return 'title is missing';
   for (const field of TITLE_FIELDS) if (!isTextOrNull(anime.title[field])) return `title.${field} is not text or null`;
   for (const field of TEXT_FIELDS) if (!isTextOrNull(anime[field])) return `${field} is not text or null`;
+  if (!anime.coverImages) return 'coverImages is missing';
+  for (const size of COVER_SIZES) if (!isTextOrNull(anime.coverImages[size])) return `coverImages.${size} is not text or null`;
   if (typeof anime.isAdult !== 'boolean') return 'isAdult is not a boolean';
   if (anime.averageScore !== null && !Number.isFinite(anime.averageScore)) return `averageScore ${String(anime.averageScore)} is not a number`;
   for (const field of LIST_FIELDS) if (!isStringList(anime[field])) return `${field} is not a list of strings`;

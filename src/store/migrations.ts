@@ -118,6 +118,32 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('job_dedupe_finished').execute();
       },
     },
+    // Every cover size AniList gives, and the cover proxy's cache (src/covers/): one row per
+    // entry and size, the image bytes or why they could not be had, keyed to the URL they
+    // came from so a new upstream URL is fetched again.
+    '0007_covers_cache': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('anime').addColumn('cover_images', 'text').execute();
+        await db.schema
+          .createTable('cover')
+          .addColumn('anime_id', idType, (c) => c.notNull())
+          .addColumn('size', 'text', (c) => c.notNull())
+          .addColumn('source_url', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('content_type', 'text')
+          .addColumn('body', dialect === 'sqlite' ? 'blob' : 'bytea')
+          .addColumn('etag', 'text')
+          .addColumn('error', 'text')
+          .addColumn('fetched_at', 'bigint', (c) => c.notNull())
+          .addColumn('retry_at', 'bigint')
+          .addPrimaryKeyConstraint('cover_pk', ['anime_id', 'size'])
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable('cover').execute();
+        await db.schema.alterTable('anime').dropColumn('cover_images').execute();
+      },
+    },
   };
 }
 

@@ -35,6 +35,8 @@ export interface AnimeTable {
   average_score: number | null;
   popularity: number | null;
   cover_image: string | null;
+  /** JSON CoverImages (every size's URL); null on rows stored before it was kept (0007_covers_cache). */
+  cover_images: string | null;
   cover_color: string | null;
   banner_image: string | null;
   description: string | null;
@@ -83,11 +85,29 @@ export interface JobTable {
   updated_at: number;
 }
 
+/** The cover proxy's cache: one row per entry and size (0007_covers_cache). */
+export interface CoverTable {
+  anime_id: number;
+  /** extraLarge, large or medium. */
+  size: string;
+  /** The upstream URL the row is about; a different stored URL means the row is out of date. */
+  source_url: string;
+  /** ok: body holds the image; failed (may work later) or refused (will not): error says why, retry_at says when to ask again. */
+  status: string;
+  content_type: string | null;
+  body: Uint8Array | null;
+  etag: string | null;
+  error: string | null;
+  fetched_at: number;
+  retry_at: number | null;
+}
+
 export interface StoreSchema {
   anime: AnimeTable;
   relation: RelationTable;
   pending_relation: PendingRelationTable;
   job: JobTable;
+  cover: CoverTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

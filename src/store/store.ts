@@ -9,6 +9,7 @@ import { parseDatabaseUrl, redact } from './database-url.ts';
 import { postgresDialect } from './dialect/postgres-dialect.ts';
 import { sqliteDialect } from './dialect/sqlite-dialect.ts';
 import { checkInvariants, type InvariantReport } from './invariants.ts';
+import { createCoverRepository, type CoverRepository } from './cover-repository.ts';
 import { createJobRepository, type JobRepository } from './job-repository.ts';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrations.ts';
 import { createRelationRepository, type RelationRepository, type RelationUpsertResult } from './relation-repository.ts';
@@ -26,6 +27,8 @@ export interface Store {
   readonly anime: AnimeRepository;
   readonly relations: RelationRepository;
   readonly jobs: JobRepository;
+  /** The cover proxy's cache of cover images. */
+  readonly covers: CoverRepository;
   /**
    * One ingest batch in one transaction: the anime (multi-row upsert), then their relations
    * with inverses inferred, and every pending edge that now has both ends promoted.
@@ -106,6 +109,7 @@ function buildStore(ctx: StoreContext, close: () => Promise<void>): Store {
     anime: createAnimeRepository(ctx),
     relations: createRelationRepository(ctx),
     jobs: createJobRepository(ctx),
+    covers: createCoverRepository(ctx),
     db: ctx.db,
     saveBatch(list, edges) {
       return withTransaction(ctx, async (c) => {

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../../src/cli/commands/demo-command.ts';
 import type { FranchiseView } from '../../src/ingest/franchise-view.ts';
+import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
+import { graphFitsItsPanel, openPage, SPEED } from '../../test/support/browser-page.ts';
 
-// The page against the real stack: simulator, SQLite store, ingest runtime, HTTP server.
+// The page against the real stack: simulator (with a loopback cover host in front), SQLite
+// store, ingest runtime, HTTP server; a fresh store every time.
 const skip = chromiumUnavailable();
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const DESKTOP = { width: 1280, height: 800 };
@@ -16,57 +18,21 @@ const PHONE = { width: 390, height: 844 };
 const IMPORT_TIMEOUT_MS = 60_000;
 
 describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
-  let demo: RunningDemo;
+  let stack: PageStack;
   let browser: Browser;
 
-  /**
-   * The demo with round trips of ~40 ms, short backoffs and a roomier simulated Jikan (10/s
-   * instead of 3/s), so an import takes seconds. Politeness is the upstream tests' subject, not this file's.
-   */
-  const fastDemo = async (config: Record<string, number> = {}) => {
-    const started = await startDemo({
-      port: 0,
-      latencyMs: 40,
-      jitterMs: 20,
-      config: { anilistRatePerMinute: 90, jikanRatePerSecond: 3, jikanRatePerMinute: 60, upstreamBackoffMs: 10, ...config },
-      runtime: { retryDelayMs: { discovery: 50, enrichment: 50 } },
-    });
-    started.simulator.configure({ jikanPerSecond: 10, jikanPerMinute: 600 });
-    return started;
-  };
-
   before(async () => {
-    demo = await fastDemo();
+    stack = await startPageStack(SPEED);
+    stack.simulator.configure({ jikanPerSecond: 10, jikanPerMinute: 600 });
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    await demo?.close();
+    await stack?.close();
   });
 
-  /**
-   * A page that records what a user would never want: dialogs, script errors, requests that
-   * went anywhere but the server (a cover image the CSP stopped never left the browser).
-   */
-  async function openPage(viewport = DESKTOP, origin = demo.url) {
-    const page = await browser.newPage({ viewport });
-    const problems = { dialogs: [] as string[], errors: [] as string[], foreign: [] as string[] };
-    page.on('dialog', (dialog) => {
-      problems.dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => problems.errors.push(error.message));
-    page.on('requestfinished', (request) => {
-      if (!request.url().startsWith(origin)) problems.foreign.push(request.url());
-    });
-    page.on('requestfailed', (request) => {
-      if (!request.url().startsWith(origin) && request.failure()?.errorText !== 'csp') problems.foreign.push(request.url());
-    });
-    return { page, problems };
-  }
-
-  async function franchiseFromApi(id: number, origin = demo.url): Promise<FranchiseView> {
+  async function franchiseFromApi(id: number, origin = stack.url): Promise<FranchiseView> {
     const response = await fetch(`${origin}/api/anime/${id}/franchise?ingest=false`);
     assert.equal(response.status, 200);
     return (await response.json()) as FranchiseView;
@@ -86,61 +52,80 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
   const graphIds = (page: Page) =>
     page.$eval('[data-testid=graph]', (graph) => ((graph as HTMLElement).dataset.nodeIds ?? '').split(',').filter(Boolean).map(Number));
 
-  test('search, open, watch the import arrive, then the graph and a watch order equal to the API', async () => {
+  test('type the title, press Enter: Attack on Titan opens and imports, Cancel shows, covers load from the page, a reload shows it again', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const { page, problems } = await openPage();
-    await page.goto(`${demo.url}/`, { waitUntil: 'domcontentloaded' });
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
     await page.fill('#q', 'Attack on Titan');
-    await page.check('input[name=remote]');
-    await page.click('button[type=submit]');
-    const first = page.locator('[data-testid=search-results] a').first();
-    await first.waitFor({ timeout: 15_000 });
-    assert.equal(await first.getAttribute('href'), '/anime/16498', 'the best match comes first');
+    // As it is typed, the search finds it on AniList by itself (the store is empty), best match first.
+    const best = page.locator('[data-testid=search-results] a').first();
+    await best.waitFor({ timeout: 15_000 });
+    assert.equal(await best.getAttribute('href'), '/anime/16498');
+    assert.equal(await best.getAttribute('data-source'), 'anilist');
+    assert.match(await page.locator('[data-testid=search-status]').innerText(), /on AniList/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-results] [data-cover-state=loaded]').length > 0, null, { timeout: 15_000 });
     await page.screenshot({ path: `${SCREENSHOTS}search-desktop.png` });
 
-    await first.click();
-    const progress = page.locator('[data-testid=import-progress]');
-    await progress.waitFor({ timeout: 15_000 });
+    await page.press('#q', 'Enter');
+    await page.waitForURL(/\/anime\/16498$/, { timeout: 15_000 });
+    const cancel = page.locator('[data-testid=cancel-import]');
+    await cancel.waitFor({ timeout: 15_000 });
+    assert.ok(await cancel.isVisible(), 'a Cancel control while it imports');
+    assert.match(await page.locator('[data-testid=did-you-mean]').innerText(), /Did you mean .*Attack on Titan/);
     // Entries show while the import still runs: wait for most of them, or for the end.
     await page.waitForFunction(
       () =>
         !document.querySelector('[data-testid=import-progress]') ||
         (document.querySelector('[data-testid=import-progress]')?.getAttribute('data-phase') === 'enrichment' &&
-          Number(document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.nodeCount) >= 12),
+          Number(document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.nodeIds?.split(',').length) >= 12),
       null,
       { timeout: IMPORT_TIMEOUT_MS },
     );
-    if (await progress.isVisible()) await page.screenshot({ path: `${SCREENSHOTS}importing-desktop.png` });
-    await progress.waitFor({ state: 'detached', timeout: IMPORT_TIMEOUT_MS });
+    if (await page.locator('[data-testid=import-progress]').isVisible()) await page.screenshot({ path: `${SCREENSHOTS}importing-desktop.png` });
+    await imported(page);
 
     const api = await franchiseFromApi(16498);
     assert.equal(api.members.length, 16);
-    await page.waitForFunction(
-      (count) => document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.nodeIds?.split(',').length === count,
-      api.members.length,
-      { timeout: 10_000 },
-    );
+    await page.waitForFunction((count) => document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.nodeIds?.split(',').length === count, api.members.length, {
+      timeout: 10_000,
+    });
     assert.deepEqual((await graphIds(page)).sort(), api.members.map((m) => m.id).sort(), 'the graph has every entry');
+    await graphFitsItsPanel(page);
+    await page.click('button:text-is("Release")');
     assert.deepEqual(await optionIds(page), api.watchOrder.release, 'release order as the API has it');
     await page.click('button:text-is("Story")');
     assert.deepEqual(await optionIds(page), api.watchOrder.story, 'story order as the API has it');
 
-    // The keyboard's way in: the list is one tab stop; Home, then down to the second entry, Enter selects it.
+    // Covers come from the page's own origin, through the cover proxy.
+    await page.waitForFunction(() => document.querySelectorAll('img.cover-img.loaded').length >= 10, null, { timeout: 30_000 });
+    const sources = await page.$$eval('img.cover-img.loaded', (images) => images.map((image) => (image as HTMLImageElement).currentSrc));
+    assert.ok(sources.length >= 10, `${sources.length} covers loaded`);
+    for (const source of sources) assert.ok(source.startsWith(`${stack.url}/api/anime/`), `${source} is the page's own origin`);
+
+    // The keyboard's way in through the list: Home, then down to the second entry, Enter selects it.
     await page.locator('[data-testid=watch-order] [role=option][tabindex="0"]').focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     const second = api.watchOrder.story[1];
     assert.equal(await page.getAttribute('[data-testid=entry-details]', 'data-id'), String(second));
-    assert.equal(await page.getAttribute(`[role=option][data-id="${second}"]`, 'aria-selected'), 'true');
 
     await page.click('button:text-is("Release")');
     await page.locator(`[role=option][data-id="16498"]`).click();
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${SCREENSHOTS}franchise-desktop.png` });
+
+    // The franchise's address, reloaded, shows it again: stored now, nothing to import.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('[data-testid=graph][data-node-ids]');
+    assert.equal(await page.locator('[data-testid=import-progress]').count(), 0);
+    assert.deepEqual((await graphIds(page)).sort(), api.members.map((m) => m.id).sort());
+
     await page.setViewportSize(PHONE);
     await page.reload({ waitUntil: 'domcontentloaded' });
     await page.waitForSelector('[data-testid=graph][data-node-ids]');
+    await graphFitsItsPanel(page);
+    await page.waitForFunction(() => document.querySelectorAll('img.cover-img.loaded').length >= 1, null, { timeout: 15_000 });
     await page.screenshot({ path: `${SCREENSHOTS}franchise-phone.png` });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `nothing wider than a phone (${overflow}px too wide)`);
@@ -150,9 +135,9 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
   });
 
   test('a <script> in a description is shown as text and never runs', async () => {
-    demo.simulator.configure({ faults: 'script=1' });
-    const { page, problems } = await openPage();
-    await page.goto(`${demo.url}/anime/1535`, { waitUntil: 'domcontentloaded' });
+    stack.simulator.configure({ faults: 'script=1' });
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    await page.goto(`${stack.url}/anime/1535`, { waitUntil: 'domcontentloaded' });
     await imported(page);
     const api = await franchiseFromApi(1535);
     assert.ok(api.members.every((m) => m.description?.includes('a description with markup')), 'the hostile descriptions were stored');
@@ -164,16 +149,16 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     }
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
     assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
-    demo.simulator.configure({ faults: '' });
+    stack.simulator.configure({ faults: '' });
     await page.close();
   });
 
   test('failed entries are listed, and Retry fetches them once the upstream is back', async () => {
-    // Its own demo: without client retries, Jikan's failures are final in seconds.
-    const failing = await fastDemo({ upstreamRetries: 0 });
+    // Its own stack: without client retries, Jikan's failures are final in seconds.
+    const failing = await startPageStack({ ...SPEED, config: { ...SPEED.config, upstreamRetries: 0 } });
     try {
-      failing.simulator.configure({ faults: '504=1@jikan' });
-      const { page, problems } = await openPage(DESKTOP, failing.url);
+      failing.simulator.configure({ faults: '504=1@jikan', jikanPerSecond: 10, jikanPerMinute: 600 });
+      const { page, problems } = await openPage(browser, failing.url, DESKTOP);
       await page.goto(`${failing.url}/anime/1`, { waitUntil: 'domcontentloaded' });
       const retry = page.locator('button:text-is("Retry the failed entries")');
       await retry.waitFor({ timeout: IMPORT_TIMEOUT_MS });

@@ -1,7 +1,8 @@
 import { FranchisePage } from './franchise/franchise-page.tsx';
-import { SearchForm } from './search/search-form.tsx';
+import { HeaderSearch } from './search/search-form.tsx';
 import { SearchPage } from './search/search-page.tsx';
 import { Link, useRoute } from './routing/use-route.tsx';
+import { TokenStatus } from './ui/token-form.tsx';
 
 export function App() {
   const route = useRoute();
@@ -15,7 +16,8 @@ export function App() {
           <span className="brand-mark" aria-hidden="true" />
           Tsunagu <span className="brand-ja" lang="ja">繋ぐ</span>
         </Link>
-        {route.name !== 'search' && <SearchForm compact />}
+        {route.name !== 'search' && <HeaderSearch />}
+        <TokenStatus />
       </header>
       <main id="main">
         {route.name === 'search' && <SearchPage query={route.query} remote={route.remote} />}

@@ -79,6 +79,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     // Before the server listens: on a fresh clone the page is built here, which takes seconds.
     const webRoot = await ensureWebBuilt(logger);
     const config = loadConfig(options.env ?? process.env, {
+      // Offline means offline: covers only from the simulator's own origin, never the public image hosts.
+      coverHosts: '',
       ...options.config,
       ...(options.host !== undefined && { host: options.host }),
       ...(options.port !== undefined && { port: options.port }),

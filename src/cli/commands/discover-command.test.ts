@@ -52,7 +52,8 @@ test('discover --json prints one JSON document of the franchise on stdout, progr
   assert.ok(view.stats.durationMs > 0 && view.stats.upstreamRequests.anilist > 0 && view.stats.upstreamRequests.jikan > 0);
   assert.deepEqual(view.stats.failures, []);
   assert.ok(view.members.some((m: { malScore: number | null }) => m.malScore !== null), 'enriched');
-  assert.match(run.stderr, /"attack on titan" is Attack on Titan \(AniList 16498\); also matched: /);
+  assert.match(run.stderr, /^"attack on titan" is Attack on Titan \(TV, 2013; AniList 16498\)$/m);
+  assert.match(run.stderr, /^Did you mean: .+\(.*AniList \d+\)/m);
   assert.match(run.stderr, /^discovery \d+\/\d+/m);
   assert.match(run.stderr, /^enrichment \d+\/\d+/m);
 });

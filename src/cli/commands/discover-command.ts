@@ -9,7 +9,7 @@ import { createRuntime, type Runtime } from '../../runtime.ts';
 import { UpstreamError } from '../../upstream/upstream-error.ts';
 import { CliError } from '../cli-error.ts';
 import { exitIfShutdownHangs } from '../shutdown-deadline.ts';
-import { barsView, franchiseText, linesView } from './discover-render.ts';
+import { barsView, franchiseText, linesView, resolutionText } from './discover-render.ts';
 
 interface DiscoverFlags {
   json?: boolean;
@@ -76,10 +76,7 @@ async function discover(query: string, flags: DiscoverFlags): Promise<void> {
   process.once('SIGTERM', interrupted);
   try {
     const { job, created } = await requestIngest(runtime, query, flags, policy);
-    if (job.resolution) {
-      const others = job.resolution.alternatives.map((a) => `${a.title} (${a.id})`).join('; ');
-      process.stderr.write(`"${query}" is ${job.resolution.chosen.title} (AniList ${job.resolution.chosen.id})${others ? `; also matched: ${others}` : ''}\n`);
-    }
+    if (job.resolution) process.stderr.write(resolutionText(query, job.resolution));
     if (!created) process.stderr.write(`joining job ${job.id}, already ingesting this franchise\n`);
     const finished = await waitForJob(runtime, job.id);
     if (finished.status === 'failed' || finished.status === 'cancelled') {

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { FranchiseView } from '../../ingest/franchise-view.ts';
+import type { JobView, ResolutionPick } from '../../ingest/ingest-service.ts';
 import type { IngestPhase, ProgressEvent } from '../../ingest/progress-event.ts';
 
 /** Shows a job's progress on stderr: bars on a terminal, plain lines otherwise. */
@@ -122,4 +123,20 @@ export function franchiseText(view: FranchiseView): string {
     for (const d of disagreements) out.push(`  ${d.from} -> ${d.to}: AniList ${d.anilist ?? 'none'}, MAL ${d.mal ?? 'none'}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Which entry a title was taken as, and the next candidates as "Did you mean" with their
+ * ids, so picking another is one `tsunagu discover <id>` away.
+ */
+export function resolutionText(query: string, resolution: NonNullable<JobView['resolution']>): string {
+  const named = (pick: ResolutionPick) => {
+    const facts = [pick.format, pick.year].filter((fact) => fact != null).join(', ');
+    return `${pick.title} (${facts ? `${facts}; ` : ''}AniList ${pick.id})`;
+  };
+  const lines = [`"${query}" is ${named(resolution.chosen)}`];
+  if (resolution.alternatives.length > 0) {
+    lines.push(`Did you mean: ${resolution.alternatives.map(named).join('; ')}? Ask by id: tsunagu discover <AniList id>`);
+  }
+  return lines.map((line) => `${line}\n`).join('');
 }

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { displayTitle, type StoredAnime } from '../../domain/anime.ts';
+import { displayTitle, type Anime } from '../../domain/anime.ts';
+import { rankByTitle } from '../../domain/title-ranking.ts';
 import type { Logger } from '../../log.ts';
 import { HttpProblem } from '../problem.ts';
 import type { RemoteSearch } from '../app-deps.ts';
@@ -9,6 +10,8 @@ import { searchResponseSchema, type SearchResponse, type SearchResult } from '..
 
 /** How long a remote search may take before the stored results are answered alone, ms. */
 export const REMOTE_SEARCH_TIMEOUT_MS = 5000;
+/** Stored matches read to rank: the store's own order (exact, prefix, contains) must not cut a series off behind its extras. */
+const STORE_CANDIDATES = 25;
 
 const search = createRoute({
   method: 'get',
@@ -16,10 +19,11 @@ const search = createRoute({
   tags: ['search'],
   summary: 'Search anime by title',
   description:
-    'Searches the store; with `remote=true` also asks AniList and appends its matches that are not stored. ' +
-    'When AniList fails the stored results are still answered, with `remote.ok` false. A remote search spends upstream budget: ' +
-    'it needs the bearer token when one is configured and counts against the per-client limit, unless the same search is ' +
-    'under way or was answered within the last minute (then it shares that answer).',
+    'Searches the store; with `remote=true` also asks AniList. Results are ranked by how well a title matches, then by ' +
+    'format (series and films before extras), then popularity; each says where it was found (`source`), whether it is ' +
+    'stored, and how its title matched (`match`). When AniList fails the stored results are still answered, with `remote.ok` false. ' +
+    'A remote search spends upstream budget: it needs the bearer token when one is configured and counts against the per-client ' +
+    'limit, unless the same search is under way or was answered within the last minute (then it shares that answer).',
   request: {
     query: z.object({
       q: z
@@ -41,8 +45,8 @@ const search = createRoute({
 export function registerSearchRoutes(app: ApiApp, deps: RouteDeps): void {
   app.openapi(search, async (c) => {
     const { q, limit, remote } = c.req.valid('query');
-    const stored = (await deps.store.anime.search(q, limit)).map(fromStore);
-    const answer: SearchResponse = { query: q, results: stored };
+    const stored = (await deps.store.anime.search(q, Math.max(limit, STORE_CANDIDATES))).map((anime) => found(anime, 'store'));
+    const answer: SearchResponse = { query: q, results: ranked(q, stored, limit) };
     if (remote) {
       // Asking AniList spends the server's budget: a write (token, per-client limit), charged
       // only when it sends a request (an identical search under way or just answered is shared).
@@ -50,8 +54,10 @@ export function registerSearchRoutes(app: ApiApp, deps: RouteDeps): void {
       const outcome = await searchUpstream(deps.searchRemote, q, c.req.raw.signal, () => deps.limitSpend(c), deps.logger);
       answer.remote = outcome.ok ? { ok: true } : { ok: false, detail: outcome.detail };
       if (outcome.ok) {
-        answer.results = merge(stored, outcome.results, limit);
-        // AniList's matches may be stored even when the store ranked them below the limit.
+        deps.covers?.remember(outcome.results);
+        // Stored first, so an entry both found keeps `source: store`.
+        answer.results = ranked(q, [...stored, ...outcome.results.map((anime) => found(anime, 'anilist'))], limit);
+        // AniList's matches may be stored even when the store ranked them below its candidates.
         await Promise.all(
           answer.results.filter((r) => !r.stored).map(async (r) => (r.stored = (await deps.store.anime.get(r.id)) !== undefined)),
         );
@@ -61,25 +67,30 @@ export function registerSearchRoutes(app: ApiApp, deps: RouteDeps): void {
   });
 }
 
-function fromStore(anime: StoredAnime): SearchResult {
-  return {
-    id: anime.id,
-    idMal: anime.idMal,
-    title: displayTitle(anime.title, anime.id),
-    format: anime.format,
-    seasonYear: anime.seasonYear,
-    coverImage: anime.coverImage,
-    stored: true,
-  };
+type Found = Anime & { source: SearchResult['source'] };
+
+function found(anime: Anime, source: SearchResult['source']): Found {
+  return { ...anime, source };
 }
 
-/** Stored matches keep their places; AniList's follow, minus those already listed. */
-function merge(stored: SearchResult[], remote: SearchResult[], limit: number): SearchResult[] {
-  const seen = new Set(stored.map((r) => r.id));
-  return [...stored, ...remote.filter((r) => !seen.has(r.id))].slice(0, limit);
+/** The one ranking the CLI and the page share (rankByTitle), cut to the limit. */
+function ranked(q: string, candidates: Found[], limit: number): SearchResult[] {
+  return rankByTitle(q, candidates)
+    .slice(0, limit)
+    .map(({ candidate: anime, match }) => ({
+      id: anime.id,
+      idMal: anime.idMal,
+      title: displayTitle(anime.title, anime.id),
+      format: anime.format,
+      seasonYear: anime.seasonYear ?? anime.startDate.year,
+      coverImage: anime.coverImage,
+      stored: anime.source === 'store',
+      source: anime.source,
+      match,
+    }));
 }
 
-type RemoteOutcome = { ok: true; results: SearchResult[] } | { ok: false; detail: string };
+type RemoteOutcome = { ok: true; results: Anime[] } | { ok: false; detail: string };
 
 async function searchUpstream(
   searchRemote: RemoteSearch | undefined,
@@ -91,8 +102,7 @@ async function searchUpstream(
   if (!searchRemote) return { ok: false, detail: 'remote search is not configured on this server' };
   try {
     const signal = AbortSignal.any([clientGone, AbortSignal.timeout(REMOTE_SEARCH_TIMEOUT_MS)]);
-    const found = await searchRemote(q, signal, charge);
-    return { ok: true, results: found.map((r) => ({ ...r, stored: false })) };
+    return { ok: true, results: await searchRemote(q, signal, charge) };
   } catch (error) {
     // Over the client's limit: a 429 like any other spending, not a failed search.
     if (error instanceof HttpProblem) throw error;

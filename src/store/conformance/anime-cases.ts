@@ -26,6 +26,7 @@ export function animeCases(ctx: SuiteContext): void {
         averageScore: 85.5,
         popularity: Number.MAX_SAFE_INTEGER,
         coverImage: null,
+        coverImages: { extraLarge: null, large: 'https://s4.anilist.co/file/anilistcdn/media/anime/cover/medium/b1-x.jpg', medium: null },
         coverColor: null,
         bannerImage: null,
         description: 'Line one\nLine two: “quoted” \\ back\\slash, 100% _like_ chars',

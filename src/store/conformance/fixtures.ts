@@ -46,6 +46,7 @@ export function anime(id: number, overrides: Partial<Anime> = {}): Anime {
     averageScore: 70,
     popularity: 1000,
     coverImage: `https://img.example/${id}.jpg`,
+    coverImages: { extraLarge: `https://img.example/${id}.jpg`, large: null, medium: null },
     coverColor: '#aabbcc',
     bannerImage: null,
     description: 'A story.',

@@ -4,6 +4,7 @@ import { StoreKeeper } from './fixtures.ts';
 import { animeCases } from './anime-cases.ts';
 import { catalogCases } from './catalog-cases.ts';
 import { concurrencyCases } from './concurrency-cases.ts';
+import { coverCases } from './cover-cases.ts';
 import { jobCases } from './job-cases.ts';
 import { migrationCases } from './migration-cases.ts';
 import { relationCases } from './relation-cases.ts';
@@ -44,5 +45,6 @@ export function storeConformance(name: string, target: StoreTarget): void {
     jobCases(ctx);
     catalogCases(ctx);
     concurrencyCases(ctx);
+    coverCases(ctx);
   });
 }

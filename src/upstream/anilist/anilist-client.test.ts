@@ -117,7 +117,7 @@ describe('AniListClient against the simulator', () => {
     assert.deepEqual([error.upstream, error.status, error.kind, error.retryable, error.attempts], ['anilist', 500, 'http', true, 2]);
   });
 
-  it('searches with exact title matches first', async () => {
+  it('searches by title, in AniList\'s order', async () => {
     const { anilist } = simUpstreams(sim);
     const hits = await anilist.search('Attack on Titan');
     assert.equal(hits[0].anime.id, 16498);

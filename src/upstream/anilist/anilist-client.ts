@@ -90,19 +90,15 @@ export class AniListClient {
     return total;
   }
 
-  /** Ranked candidates: AniList's search order, with exact title matches moved first. */
+  /** Candidates in AniList's SEARCH_MATCH order; choosing among them is rankByTitle's job (src/domain/title-ranking.ts). */
   async search(title: string, options: AniListCallOptions = {}): Promise<AniListEntry[]> {
     const answer = await this.post(MEDIA_SEARCH, { search: title, perPage: this.options.searchLimit ?? 10 }, options);
     const page = this.parse(anilistPageSchema, answer, 'search');
     const fetchedAt = this.options.clock.now();
-    const entries = page.data.Page.media.flatMap((item) => {
+    return page.data.Page.media.flatMap((item) => {
       const media = anilistMediaSchema.safeParse(item);
       return media.success ? [toAniListEntry(media.data, fetchedAt)] : [];
     });
-    const wanted = normaliseTitle(title);
-    const exact = (e: AniListEntry) =>
-      [e.anime.title.romaji, e.anime.title.english, e.anime.title.native, ...e.anime.synonyms].some((t) => t && normaliseTitle(t) === wanted);
-    return [...entries.filter(exact), ...entries.filter((e) => !exact(e))];
   }
 
   /** The anime AniList links to a MAL id, or null when there is none. */

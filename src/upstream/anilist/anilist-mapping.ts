@@ -31,6 +31,11 @@ export function toAniListEntry(media: AniListMedia, fetchedAt: number): AniListE
     averageScore: media.averageScore ?? null,
     popularity: media.popularity ?? null,
     coverImage: media.coverImage?.extraLarge ?? media.coverImage?.large ?? null,
+    coverImages: {
+      extraLarge: media.coverImage?.extraLarge ?? null,
+      large: media.coverImage?.large ?? null,
+      medium: media.coverImage?.medium ?? null,
+    },
     coverColor: media.coverImage?.color ?? null,
     bannerImage: media.bannerImage ?? null,
     description: sanitiseDescription(media.description),

@@ -15,7 +15,7 @@ fragment media on Media {
   genres
   tags { name rank isMediaSpoiler }
   averageScore popularity
-  coverImage { extraLarge large color }
+  coverImage { extraLarge large medium color }
   bannerImage
   studios(isMain: true) { nodes { name } }
   isAdult updatedAt

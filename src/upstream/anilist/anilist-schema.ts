@@ -26,7 +26,7 @@ export const anilistMediaSchema = z.object({
   tags: z.array(z.object({ name: z.string(), rank: int, isMediaSpoiler: z.boolean().nullish() }).nullable()).nullish(),
   averageScore: z.number().nullish(),
   popularity: z.number().nullish(),
-  coverImage: z.object({ extraLarge: text, large: text, color: text }).nullish(),
+  coverImage: z.object({ extraLarge: text, large: text, medium: text, color: text }).nullish(),
   bannerImage: text,
   studios: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()).nullish() }).nullish(),
   isAdult: z.boolean().nullish(),

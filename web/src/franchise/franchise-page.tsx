@@ -7,6 +7,8 @@ import { buildGraphModel } from '../graph/graph-model.ts';
 import { RelationLegend } from '../graph/relation-legend.tsx';
 import { Link } from '../routing/use-route.tsx';
 import { CoverImage } from '../ui/cover-image.tsx';
+import { TokenForm } from '../ui/token-form.tsx';
+import { DidYouMeanBar } from './did-you-mean-bar.tsx';
 import { EntryDetails } from './entry-details.tsx';
 import { ImportProgress } from './import-progress.tsx';
 import { useFranchise } from './use-franchise.ts';
@@ -36,6 +38,7 @@ export function FranchisePage({ id }: { id: number }) {
   };
 
   if (state.loading) return <p className="notice" role="status">Loading…</p>;
+  if (!view && !state.job && state.needsToken) return <TokenForm action={state.needsToken.action} detail={state.needsToken.detail} onSaved={state.needsToken.retry} />;
   if (state.missing)
     return (
       <div className="notice">
@@ -58,7 +61,14 @@ export function FranchisePage({ id }: { id: number }) {
 
   return (
     <div className="franchise" data-testid="franchise" data-franchise-id={view?.franchise.id}>
+      <DidYouMeanBar />
       {view ? <Hero view={view} importing={importing} /> : <ImportingHero title={state.job?.resolution?.chosen.title ?? state.job?.query} />}
+      {state.needsToken && <TokenForm action={state.needsToken.action} detail={state.needsToken.detail} onSaved={state.needsToken.retry} />}
+      {state.job?.status === 'cancelled' && !importing && (
+        <p className="notice-inline" role="status" data-testid="import-cancelled">
+          Import cancelled; what it stored stays. <button type="button" className="link-button" onClick={() => void state.retry()}>Import again</button>
+        </p>
+      )}
       {state.error && (
         <p className="error" role="alert">
           {state.error}
@@ -70,6 +80,8 @@ export function FranchisePage({ id }: { id: number }) {
         failures={state.failures.length > 0 || state.job ? state.failures : (view?.stats.failures ?? [])}
         members={view?.members ?? []}
         onRetry={() => void state.retry()}
+        onCancel={() => void state.cancel()}
+        cancelling={state.cancelling}
       />
       {view && model && shown && (
         <div className="franchise-body">

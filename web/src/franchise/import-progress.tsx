@@ -9,16 +9,17 @@ const PHASES = [
   { phase: 'done', label: 'Done' },
 ] as const;
 
-
 interface ImportProgressProps {
   job: JobView | null;
   progress: Progress | null;
   failures: EntryFailure[];
   members: FranchiseMember[];
   onRetry: () => void;
+  onCancel: () => void;
+  cancelling: boolean;
 }
 
-export function ImportProgress({ job, progress, failures, members, onRetry }: ImportProgressProps) {
+export function ImportProgress({ job, progress, failures, members, onRetry, onCancel, cancelling }: ImportProgressProps) {
   const running = job !== null && !FINAL_STATUSES.has(job.status);
   if (!running && failures.length === 0) return null;
   const phase = progress?.phase ?? 'queued';
@@ -31,6 +32,9 @@ export function ImportProgress({ job, progress, failures, members, onRetry }: Im
           <div className="import-head">
             <h2>Importing{job?.resolution ? ` “${job.resolution.chosen.title}”` : ''}</h2>
             <span className="import-status">{job?.status === 'queued' ? 'waiting for a worker' : 'live'}</span>
+            <button type="button" className="button cancel" onClick={onCancel} disabled={cancelling} data-testid="cancel-import">
+              {cancelling ? 'Cancelling…' : 'Cancel import'}
+            </button>
           </div>
           <ol className="phases">
             {PHASES.map((p, i) => (

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { ApiError } from '../api/api-client.ts';
+import { describeError } from '../api/describe-error.ts';
 import { followJob } from '../api/job-stream.ts';
 import type { EntryFailure, FranchiseView, JobView, Progress } from '../api/api-types.ts';
 import { throttle } from '../ui/throttle.ts';
@@ -16,17 +17,33 @@ export interface FranchiseState {
   /** The entry is neither stored nor being imported. */
   missing: boolean;
   error: string | null;
+  /** The server asked for its API token (401) for what the page tried; `retry` runs it again once one is given. */
+  needsToken: { action: string; detail: string; retry: () => void } | null;
+  /** A cancel was asked for and the job has not ended yet. */
+  cancelling: boolean;
 }
 
 export interface FranchiseActions {
   /** Starts a new import of this franchise (fetches only what is missing or stale) and follows it. */
   retry(): Promise<void>;
+  /** Asks the running import to stop at its next safe point; what it stored stays. */
+  cancel(): Promise<void>;
 }
 
 /** How often at most the franchise is refetched while an import stores entry after entry. */
 const REFETCH_INTERVAL_MS = 700;
 
-const EMPTY: FranchiseState = { view: null, job: null, progress: null, failures: [], loading: true, missing: false, error: null };
+const EMPTY: FranchiseState = {
+  view: null,
+  job: null,
+  progress: null,
+  failures: [],
+  loading: true,
+  missing: false,
+  error: null,
+  needsToken: null,
+  cancelling: false,
+};
 
 export function useFranchise(id: number): FranchiseState & FranchiseActions {
   const api = useApi();
@@ -34,6 +51,20 @@ export function useFranchise(id: number): FranchiseState & FranchiseActions {
   const [followed, setFollowed] = useState<JobView | null>(null);
   const patch = useCallback((change: Partial<FranchiseState>) => setState((s) => ({ ...s, ...change })), []);
   const refetchRef = useRef<() => Promise<void>>(async () => {});
+  // Bumped to open the entry again (after a token was given).
+  const [opened, setOpened] = useState(0);
+
+  /** Reports a failed write: a 401 asks for the token and retries `again` once one is given. */
+  const writeFailed = useCallback(
+    (error: unknown, action: string, again: () => void) => {
+      if (error instanceof ApiError && error.needsToken) {
+        patch({ loading: false, needsToken: { action, detail: error.problem?.detail ?? error.message, retry: again } });
+      } else {
+        patch({ loading: false, error: describeError(error) });
+      }
+    },
+    [patch],
+  );
 
   // Reads the stored franchise without starting an import: 404 while its first batch is not stored yet.
   const refetch = useCallback(
@@ -42,7 +73,7 @@ export function useFranchise(id: number): FranchiseState & FranchiseActions {
         const answer = await api.franchise(id, { ingest: false, signal });
         if (answer.kind === 'franchise') patch({ view: answer.view, loading: false, missing: false });
       } catch (error) {
-        if (!signal?.aborted) patch({ error: describe(error) });
+        if (!signal?.aborted) patch({ error: describeError(error) });
       }
     },
     [api, id, patch],
@@ -61,14 +92,14 @@ export function useFranchise(id: number): FranchiseState & FranchiseActions {
         else patch({ missing: true, loading: false });
       })
       .catch((error: unknown) => {
-        if (!controller.signal.aborted) patch({ error: describe(error), loading: false });
+        if (!controller.signal.aborted) writeFailed(error, 'Importing this franchise', () => setOpened((n) => n + 1));
       });
     return () => controller.abort();
-  }, [api, id, patch]);
+  }, [api, id, patch, writeFailed, opened]);
 
   useEffect(() => {
     if (!followed) return;
-    patch({ job: followed, progress: followed.progress, failures: followed.failures, loading: false, error: null });
+    patch({ job: followed, progress: followed.progress, failures: followed.failures, loading: false, error: null, needsToken: null, cancelling: false });
     const entries = throttle(() => void refetchRef.current(), REFETCH_INTERVAL_MS);
     const stop = followJob(api, followed.id, {
       onEvent(event) {
@@ -82,10 +113,14 @@ export function useFranchise(id: number): FranchiseState & FranchiseActions {
       },
       onFinal(job) {
         entries.cancel();
-        if (job) setState((s) => ({ ...s, job, failures: job.failures.reduce(addFailure, s.failures) }));
+        setState((s) => ({ ...s, cancelling: false, ...(job ? { job, failures: job.failures.reduce(addFailure, s.failures) } : {}) }));
         // The final read decides what the page shows; a failed import may have stored nothing.
         void refetchRef.current().then(() =>
-          setState((s) => (s.view || s.error ? s : { ...s, error: 'The import ended without storing this entry.' })),
+          setState((s) =>
+            s.view || s.error
+              ? s
+              : { ...s, error: s.job?.status === 'cancelled' ? 'The import was cancelled before this entry was stored.' : 'The import ended without storing this entry.' },
+          ),
         );
       },
     });
@@ -96,24 +131,37 @@ export function useFranchise(id: number): FranchiseState & FranchiseActions {
   }, [api, followed, patch]);
 
   const retry = useCallback(async () => {
+    patch({ needsToken: null, error: null });
     try {
       const job = await api.ingest(String(state.view?.franchise.id ?? id));
       setFollowed(job);
     } catch (error) {
-      patch({ error: describe(error) });
+      writeFailed(error, 'Importing this franchise again', () => void retryRef.current());
     }
-  }, [api, id, patch, state.view]);
+  }, [api, id, patch, writeFailed, state.view]);
+  const retryRef = useRef(retry);
+  retryRef.current = retry;
 
-  return { ...state, retry };
+  const jobId = state.job?.id;
+  const cancel = useCallback(async () => {
+    if (!jobId) return;
+    patch({ needsToken: null, cancelling: true });
+    try {
+      const job = await api.cancel(jobId);
+      // A job no worker held yet ends at once; a running one says so on its event stream.
+      setState((s) => ({ ...s, job: s.job && { ...s.job, status: job.status } }));
+    } catch (error) {
+      patch({ cancelling: false });
+      writeFailed(error, 'Cancelling the import', () => void cancelRef.current());
+    }
+  }, [api, jobId, patch, writeFailed]);
+  const cancelRef = useRef(cancel);
+  cancelRef.current = cancel;
+
+  return { ...state, retry, cancel };
 }
 
 function addFailure(list: EntryFailure[], failure: EntryFailure): EntryFailure[] {
   const key = (f: EntryFailure) => `${f.upstream}:${f.id}:${f.idMal ?? ''}`;
   return list.some((f) => key(f) === key(failure)) ? list : [...list, failure];
-}
-
-function describe(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof TypeError) return 'The server cannot be reached. Is `tsunagu serve` running?';
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,9 +7,10 @@ function current(): Route {
   return parseRoute(window.location.pathname, window.location.search);
 }
 
-export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) window.history.replaceState(null, '', path);
-  else window.history.pushState(null, '', path);
+/** Moves to `path`; `state` travels in the history entry (it survives a reload, not a copied link). */
+export function navigate(path: string, options: { replace?: boolean; state?: unknown } = {}): void {
+  if (options.replace) window.history.replaceState(options.state ?? null, '', path);
+  else window.history.pushState(options.state ?? null, '', path);
   window.dispatchEvent(new Event(NAVIGATE));
 }
 

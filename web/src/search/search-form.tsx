@@ -3,47 +3,52 @@ import { navigate } from '../routing/use-route.tsx';
 import { searchPath } from '../routing/route.ts';
 
 interface SearchFormProps {
-  query?: string;
-  remote?: boolean;
+  value: string;
+  onChange: (text: string) => void;
+  /** Enter or the button. */
+  onSubmit: (text: string) => void;
   compact?: boolean;
+  /** Describes the input (the live status of the results). */
+  describedBy?: string;
 }
 
-export function SearchForm({ query = '', remote = false, compact = false }: SearchFormProps) {
-  const [text, setText] = useState(query);
-  const [alsoRemote, setAlsoRemote] = useState(remote);
-  useEffect(() => setText(query), [query]);
-  useEffect(() => setAlsoRemote(remote), [remote]);
-
+export function SearchForm({ value, onChange, onSubmit, compact = false, describedBy }: SearchFormProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const q = text.trim();
-    if (q) navigate(searchPath(q, alsoRemote));
+    const q = value.trim();
+    if (q) onSubmit(q);
   };
-
+  const id = compact ? 'q-compact' : 'q';
   return (
     <form role="search" className={compact ? 'search-form compact' : 'search-form'} onSubmit={submit}>
-      <label className="visually-hidden" htmlFor={compact ? 'q-compact' : 'q'}>
+      <label className="visually-hidden" htmlFor={id}>
         Anime title
       </label>
       <input
-        id={compact ? 'q-compact' : 'q'}
+        id={id}
         name="q"
         type="search"
-        value={text}
+        value={value}
         maxLength={200}
         placeholder={compact ? 'Search a title' : 'A title, e.g. Attack on Titan'}
         autoComplete="off"
-        onChange={(e) => setText(e.target.value)}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.value)}
       />
-      {!compact && (
-        <label className="check">
-          <input type="checkbox" name="remote" checked={alsoRemote} onChange={(e) => setAlsoRemote(e.target.checked)} />
-          Search AniList too
-        </label>
-      )}
       <button type="submit" className="button primary">
         Search
       </button>
     </form>
   );
+}
+
+/** The top bar's search, away from the search page: Enter goes there and opens the best match. */
+export function HeaderSearch() {
+  const [text, setText] = useState('');
+  useEffect(() => {
+    const clear = () => setText('');
+    window.addEventListener('popstate', clear);
+    return () => window.removeEventListener('popstate', clear);
+  }, []);
+  return <SearchForm compact value={text} onChange={setText} onSubmit={(q) => navigate(searchPath(q, false), { state: { open: true } })} />;
 }

@@ -1,0 +1,162 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Request } from 'playwright-core';
+import type { JobView } from '../../src/ingest/ingest-service.ts';
+import { graphFitsItsPanel, openPage, SPEED } from '../../test/support/browser-page.ts';
+import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
+import { chromiumUnavailable, launchChromium } from './chromium.ts';
+
+// Control from the page, against a server with TSUNAGU_API_TOKEN set: the token asked for on
+// a 401 and kept for the tab, an import cancelled, remote search under its limits; and a
+// graph that fits, folds and is walked with the keyboard (Gundam, 120 entries).
+const skip = chromiumUnavailable();
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const TOKEN = 'page-test-token-42';
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
+  let stack: PageStack;
+  let browser: Browser;
+
+  before(async () => {
+    // Limits raised together on both sides, so Gundam's 116 MAL entries take seconds.
+    stack = await startPageStack({ ...SPEED, config: { ...SPEED.config, apiToken: TOKEN, upstreamRateScale: 20 } });
+    stack.simulator.configure({ jikanPerSecond: 200, jikanPerMinute: 10_000, anilistRatePerMinute: 10_000 });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test('a 401 asks for the token; a wrong one is refused, the right one imports; the token goes only on writes; Cancel stops it', async () => {
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    const sent: Request[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/')) sent.push(request);
+    });
+    // Slow enough that the import is still running when Cancel is pressed.
+    stack.simulator.configure({ latencyMs: 700 });
+    try {
+      await page.goto(`${stack.url}/anime/5081`, { waitUntil: 'domcontentloaded' });
+      const form = page.locator('[data-testid=token-form]');
+      await form.waitFor({ timeout: 15_000 });
+      await form.locator('input[name=token]').fill('not-the-token');
+      await form.locator('button[type=submit]').click();
+      await page.locator('[data-testid=token-form] h2:text("was not accepted")').waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid=token-form] input[name=token]').fill(TOKEN);
+      await page.locator('[data-testid=token-form] button[type=submit]').click();
+
+      const cancel = page.locator('[data-testid=cancel-import]');
+      await cancel.waitFor({ timeout: 15_000 });
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('tsunagu.apiToken')), TOKEN, 'kept for this tab');
+      await cancel.click();
+      await page.locator('[data-testid=import-cancelled]').waitFor({ timeout: 15_000 });
+    } finally {
+      stack.simulator.configure({ latencyMs: SPEED.latencyMs });
+    }
+    const cancelCall = sent.find((r) => r.method() === 'POST' && /\/cancel$/.test(r.url()))!;
+    assert.equal(cancelCall.headers().authorization, `Bearer ${TOKEN}`, 'the cancel carried the token');
+    const job = (await (await cancelCall.response())!.json()) as { job: JobView };
+    const final = (await (await fetch(`${stack.url}/api/jobs/${job.job.id}`)).json()) as { job: JobView };
+    assert.equal(final.job.status, 'cancelled');
+    const reads = sent.filter((r) => r.method() === 'GET' && /ingest=false|\/api\/jobs\//.test(r.url()));
+    assert.ok(reads.length > 0);
+    assert.ok(reads.every((r) => r.headers().authorization === undefined), 'plain reads carry no token');
+
+    // A reload keeps the tab's token: the page opens without asking, and can forget it.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('[data-testid=graph][data-node-ids]', { timeout: 15_000 });
+    assert.equal(await page.locator('[data-testid=token-form]').count(), 0);
+    await page.click('.token-status button');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('tsunagu.apiToken')), null);
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+
+  test('remote search as a write: a 401 asks for the token and searches again with it; a 429 waits its Retry-After and retries by itself', async () => {
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    // The server's remote-search rules (token, per-client limit) as the API states them, played
+    // at the browser's edge so the page's answer to each can be seen.
+    let limited = 0;
+    await page.route('**/api/search?*remote=true*', async (route) => {
+      const problem = (status: number, detail: string, headers: Record<string, string> = {}) =>
+        route.fulfill({ status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: 'urn:x', title: 'no', status, detail, instance: '/api/search' }) });
+      if (route.request().headers().authorization !== `Bearer ${TOKEN}`) return problem(401, 'this request needs `Authorization: Bearer <token>` (TSUNAGU_API_TOKEN)', { 'www-authenticate': 'Bearer' });
+      if (limited++ === 0) return problem(429, 'too many remote searches; try again in 1 s', { 'retry-after': '1' });
+      return route.continue();
+    });
+    await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
+    await page.fill('#q', 'Cowboy Bebop');
+    await page.press('#q', 'Enter');
+    const form = page.locator('[data-testid=token-form]');
+    await form.waitFor({ timeout: 15_000 });
+    await form.locator('input[name=token]').fill(TOKEN);
+    await form.locator('button[type=submit]').click();
+    await page.locator('.results .notice-inline:text("tries again")').waitFor({ timeout: 10_000 });
+    const first = page.locator('[data-testid=search-results] a').first();
+    await first.waitFor({ timeout: 15_000 });
+    assert.equal(await first.getAttribute('href'), '/anime/1');
+    assert.equal(limited, 2, 'one 429, then one search that went through');
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+
+  test('Gundam: the graph fits while entries arrive and after, folds its continuities, and the keyboard walks and unfolds it', async () => {
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
+    await page.evaluate((token) => sessionStorage.setItem('tsunagu.apiToken', token), TOKEN);
+    await page.goto(`${stack.url}/anime/80`, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.nodeIds?.split(',').length) >= 20, null, { timeout: 60_000 });
+    await graphFitsItsPanel(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid=graph][data-node-ids]') && !document.querySelector('[data-testid=import-progress]'), null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.nodeIds?.split(',').length === 120, null, { timeout: 10_000 });
+    await graphFitsItsPanel(page);
+    assert.equal(await page.getAttribute('[data-testid=graph]', 'data-fold'), 'all', 'every continuity folded to fit 1280 x 800 readably');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${SCREENSHOTS}gundam-desktop.png` });
+
+    // Tab into the graph: the focus starts on the box holding the entry the page opened.
+    const graph = page.locator('[data-testid=graph]');
+    await graph.focus();
+    const focusedKey = () => page.getAttribute('[data-testid=graph-focus]', 'data-key');
+    const start = await focusedKey();
+    assert.match(start ?? '', /^g:/, 'a folded continuity');
+    await page.keyboard.press('ArrowRight');
+    const moved = await focusedKey();
+    assert.ok(moved && moved !== start, `moved from ${start} to ${moved}`);
+    assert.match(await page.locator('[data-testid=graph-focus]').innerText(), /entries.*folded\. Enter shows it/);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await focusedKey(), start);
+    const shownBefore = (await page.getAttribute('[data-testid=graph]', 'data-shown-ids'))!.split(',').filter(Boolean).length;
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((before) => (document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.shownIds ?? '').split(',').filter(Boolean).length > before, shownBefore);
+    await graphFitsItsPanel(page, 0.3);
+    const entry = await focusedKey();
+    assert.match(entry ?? '', /^e:\d+$/, 'the focus moved into the unfolded continuity');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => document.querySelector('[data-testid=entry-details]')?.getAttribute('data-id') === id, entry!.slice(2));
+
+    // Narrowed to a phone, it fits again.
+    await page.setViewportSize(PHONE);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('[data-testid=graph][data-node-ids]');
+    await graphFitsItsPanel(page);
+    await page.screenshot({ path: `${SCREENSHOTS}gundam-phone.png` });
+    // Widened again without a reload: it re-fits to the new panel by itself.
+    const narrow = await page.$eval('[data-testid=graph]', (graph) => graph.clientWidth);
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await page.waitForFunction((before) => document.querySelector<HTMLElement>('[data-testid=graph]')!.clientWidth > before, narrow);
+    await page.waitForFunction(() => {
+      const graph = document.querySelector<HTMLElement>('[data-testid=graph]')!;
+      return Number(graph.dataset.drawn?.split(',')[2]) > graph.clientWidth / 2;
+    });
+    await graphFitsItsPanel(page);
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+});
+
+if (skip) test(`browser tests skipped: ${skip}`, { skip }, () => {});
