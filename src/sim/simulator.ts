@@ -6,6 +6,7 @@ import { silentLogger } from '../log.ts';
 import { AnilistEndpoint } from './anilist/anilist-endpoint.ts';
 import { loadAnilistSchema } from './anilist/anilist-schema.ts';
 import { answerCatalogAdmin } from './catalog-admin.ts';
+import { companyIds } from './company-ids.ts';
 import { CoverImages } from './covers/cover-images.ts';
 import { isImagePath } from './covers/cover-urls.ts';
 import { derivedFigures } from './derived-figures.ts';
@@ -81,13 +82,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     catalog,
     live,
     figures: derivedFigures(catalog),
+    companies: companyIds(catalog),
     clock,
   };
   const endpoints: Record<Upstream, UpstreamEndpoint> = {
     anilist: new AnilistEndpoint(ctx, loadAnilistSchema()),
     jikan: new JikanEndpoint(ctx),
   };
-  const covers = new CoverImages(catalog);
+  const covers = new CoverImages(catalog, live.works);
   const stats = { anilist: new UpstreamStatsRecorder(), jikan: new UpstreamStatsRecorder(), images: new UpstreamStatsRecorder() };
   let startedAt = new Date(clock.now()).toISOString();
   /** Aborts latency waits on close, so no response is written after it. */

@@ -1,14 +1,15 @@
 import type { CatalogMedia } from '../../catalog/catalog.ts';
 import type { FuzzyDate } from '../../domain/anime.ts';
+import { isSourceWork } from '../source-work.ts';
 
 /**
  * Media fields the catalog does not hold as such, derived once here so the answers and the
  * filters on them always agree.
  */
 
-/** The catalog holds anime only. */
-export function mediaType(_media: CatalogMedia): 'ANIME' | 'MANGA' {
-  return 'ANIME';
+/** The catalog holds anime; the simulator's synthetic source works are AniList's MANGA type. */
+export function mediaType(media: CatalogMedia): 'ANIME' | 'MANGA' {
+  return isSourceWork(media) ? 'MANGA' : 'ANIME';
 }
 
 /** The catalog has no country; Hangul in the native title is the one safe signal (Korean), else Japan. */

@@ -1,5 +1,6 @@
 import type { CatalogMedia } from '../../catalog/catalog.ts';
 import type { FuzzyDate } from '../../domain/anime.ts';
+import type { CompanyIds } from '../company-ids.ts';
 import { anilistCoverUrls } from '../covers/cover-urls.ts';
 import type { DerivedFigures } from '../derived-figures.ts';
 import type { FaultPlan } from '../fault-plan.ts';
@@ -13,6 +14,7 @@ export interface MediaContext {
   live: LiveCatalog;
   figures: DerivedFigures;
   faults: FaultPlan;
+  companies: CompanyIds;
   /** The simulator's origin as the client reached it, for the cover URLs. */
   origin: string;
 }
@@ -41,6 +43,9 @@ export class MediaView {
     private readonly ctx: MediaContext,
   ) {}
 
+  private get kind() {
+    return mediaType(this.media) === 'MANGA' ? 'manga' : 'anime';
+  }
   get id() {
     return this.media.id;
   }
@@ -127,7 +132,7 @@ export class MediaView {
     return this.ctx.figures.anilistFavourites(this.media.id);
   }
   get coverImage() {
-    return { ...anilistCoverUrls(this.ctx.origin, this.media.id), color: this.media.coverImage.color };
+    return { ...anilistCoverUrls(this.ctx.origin, this.media.id, this.kind), color: this.media.coverImage.color };
   }
   get bannerImage() {
     return this.media.bannerImage;
@@ -135,7 +140,7 @@ export class MediaView {
   studios(_args: { isMain?: boolean | null }) {
     // The catalog lists animation studios only, all of them main studios, so isMain filters nothing out.
     const nodes = this.media.studios.map((name) => ({
-      id: stableHash('studio', name) % 100_000,
+      id: this.ctx.companies.idOf(name),
       name,
       isAnimationStudio: true,
       isFavourite: false,
@@ -145,7 +150,7 @@ export class MediaView {
     return { nodes, edges: nodes.map((node) => ({ node, id: node.id, isMain: true })), pageInfo: pageInfoOf(nodes.length) };
   }
   get relations() {
-    const edges = this.media.relations.flatMap((relation) => {
+    const edges = this.ctx.live.relationsOf(this.media).flatMap((relation) => {
       // Removed and unpublished entries vanish from the relations of the entries that list them.
       const target = this.ctx.live.get(relation.id);
       if (!target) return [];
@@ -160,7 +165,7 @@ export class MediaView {
     return this.media.isAdult;
   }
   get siteUrl() {
-    return `https://anilist.co/anime/${this.media.id}`;
+    return `https://anilist.co/${this.kind}/${this.media.id}`;
   }
   get updatedAt() {
     return this.ctx.live.updatedAt(this.media.id);
