@@ -1,5 +1,6 @@
 import type { CatalogMedia } from '../../catalog/catalog.ts';
 import type { FuzzyDate } from '../../domain/anime.ts';
+import { stableHash } from '../seeded-random.ts';
 import { isSourceWork } from '../source-work.ts';
 
 /**
@@ -15,6 +16,11 @@ export function mediaType(media: CatalogMedia): 'ANIME' | 'MANGA' {
 /** The catalog has no country; Hangul in the native title is the one safe signal (Korean), else Japan. */
 export function countryOfOrigin(media: CatalogMedia): string {
   return /\p{Script=Hangul}/u.test(media.title.native ?? '') ? 'KR' : 'JP';
+}
+
+/** The catalog names tags without ids: a stable hash of the name stands in, the same in Media.tags and MediaTagCollection. */
+export function tagId(name: string): number {
+  return stableHash('tag', name) % 100_000;
 }
 
 /** The catalog keeps tag names in AniList's order (most relevant first); rank falls with position. */

@@ -5,9 +5,13 @@ import { anilistCoverUrls } from '../covers/cover-urls.ts';
 import type { DerivedFigures } from '../derived-figures.ts';
 import type { FaultPlan } from '../fault-plan.ts';
 import type { LiveCatalog } from '../live-catalog.ts';
+import type { Random } from '../seeded-random.ts';
 import { hostileDescription } from '../script-payload.ts';
 import { stableHash } from '../seeded-random.ts';
-import { countryOfOrigin, mediaType, tagRank } from './media-fields.ts';
+import { countryOfOrigin, mediaType, tagId, tagRank } from './media-fields.ts';
+import type { MediaFinder } from './media-query.ts';
+import type { StudioDirectory } from './studio-directory.ts';
+import { StudioView } from './studio-view.ts';
 
 /** What every Media view of one request shares. */
 export interface MediaContext {
@@ -15,6 +19,9 @@ export interface MediaContext {
   figures: DerivedFigures;
   faults: FaultPlan;
   companies: CompanyIds;
+  studios: StudioDirectory;
+  finder: MediaFinder;
+  random: Random;
   /** The simulator's origin as the client reached it, for the cover URLs. */
   origin: string;
 }
@@ -109,7 +116,7 @@ export class MediaView {
   }
   get tags() {
     return this.media.tags.map((name, i) => ({
-      id: stableHash('tag', name) % 100_000,
+      id: tagId(name),
       name,
       rank: tagRank(i),
       isMediaSpoiler: false,
@@ -137,17 +144,18 @@ export class MediaView {
   get bannerImage() {
     return this.media.bannerImage;
   }
-  studios(_args: { isMain?: boolean | null }) {
-    // The catalog lists animation studios only, all of them main studios, so isMain filters nothing out.
-    const nodes = this.media.studios.map((name) => ({
-      id: this.ctx.companies.idOf(name),
-      name,
-      isAnimationStudio: true,
-      isFavourite: false,
-      siteUrl: null,
-      favourites: null,
-    }));
+  studios(args: { isMain?: boolean | null; sort?: (string | null)[] | null }) {
+    // The catalog lists the animation studios that made an entry, all of them main studios.
+    // Without a sort AniList keeps the entry's own order.
+    const studios = args.isMain === false ? [] : this.media.studios.flatMap((name) => this.ctx.studios.named(name) ?? []);
+    const sorts = (args.sort ?? []).filter((s): s is string => s !== null);
+    if (sorts.length > 0) this.ctx.studios.sort(studios, sorts);
+    const nodes = studios.map((studio) => new StudioView(studio, this.ctx));
     return { nodes, edges: nodes.map((node) => ({ node, id: node.id, isMain: true })), pageInfo: pageInfoOf(nodes.length) };
+  }
+  /** AniList always answers stats; the catalog has no list or score counts, so every distribution is empty. */
+  get stats() {
+    return { scoreDistribution: [], statusDistribution: [], airingProgression: [] };
   }
   get relations() {
     const edges = this.ctx.live.relationsOf(this.media).flatMap((relation) => {
