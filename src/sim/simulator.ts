@@ -15,6 +15,7 @@ import type { Upstream } from './fault-spec.ts';
 import { JikanEndpoint } from './jikan/jikan-endpoint.ts';
 import { LiveCatalog, type ChangeSummary } from './live-catalog.ts';
 import { seededRandom } from './seeded-random.ts';
+import { simulatorContract } from './sim-contract.ts';
 import type { RequestHead, SimContext, UpstreamEndpoint } from './sim-context.ts';
 import { applyKnobs, DEFAULT_KNOBS, validateKnobs, type SimulatorKnobs, type SimulatorOptions } from './sim-options.ts';
 import { jsonReply, truncated, type Reply } from './sim-reply.ts';
@@ -85,8 +86,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     companies: companyIds(catalog),
     clock,
   };
+  const schema = loadAnilistSchema();
+  const contract = simulatorContract(schema);
   const endpoints: Record<Upstream, UpstreamEndpoint> = {
-    anilist: new AnilistEndpoint(ctx, loadAnilistSchema()),
+    anilist: new AnilistEndpoint(ctx, schema),
     jikan: new JikanEndpoint(ctx),
   };
   const covers = new CoverImages(catalog, live.works);
@@ -132,6 +135,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const url = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
     if (url.pathname === '/__sim/stats' && method === 'GET') return write(res, jsonReply(200, snapshot()));
+    if (url.pathname === '/__sim/capabilities' && method === 'GET') return write(res, jsonReply(200, contract));
     if (url.pathname === '/__sim/reset' && method === 'POST') {
       reset();
       return write(res, jsonReply(200, { ok: true }));
@@ -150,7 +154,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     const target = route(url.pathname);
     if (!target) {
-      return write(res, jsonReply(404, { error: `no simulator route ${method} ${url.pathname}; try /anilist, /jikan/v4/..., /__sim/stats, /__sim/catalog` }));
+      return write(res, jsonReply(404, { error: `no simulator route ${method} ${url.pathname}; try /anilist, /jikan/v4/..., /__sim/capabilities, /__sim/stats, /__sim/catalog` }));
     }
 
     const endpoint = endpoints[target.upstream];

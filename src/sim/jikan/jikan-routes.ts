@@ -219,7 +219,7 @@ export const JIKAN_ROUTES: JikanRoute[] = [
     const { anime: records, animeTitles } = listRecords(ctx.catalog);
     return listReply(SCHEDULES, ctx, [...records.values()].filter((r) => r.airing), animeTitles, anime(ctx));
   }),
-  listRoute('/genres/anime', "MyAnimeList's genre table, with how many catalog entries have each", undefined, (_m, ctx) => genres(ctx, 'anime')),
+  listRoute('/genres/anime', "MyAnimeList's genre table, with how many catalog entries have each; filter=genres|explicit_genres|themes|demographics", undefined, (_m, ctx) => genres(ctx, 'anime')),
   listRoute('/genres/manga', 'the same table over the synthetic works', undefined, (_m, ctx) => genres(ctx, 'manga')),
   listRoute('/producers', "the catalog's studios and producers (search, order_by mal_id|count|favorites|established)", PRODUCERS as ListSpec<never>, (_m, ctx) => {
     const records: ProducerRecord[] = [];
