@@ -99,7 +99,6 @@ const labels = (map: Record<string, string>, field: (r: ListRecord) => string | 
   Object.fromEntries(Object.entries(map).map(([value, label]) => [value, { filter: (r: ListRecord) => field(r) === label }]));
 
 const ANIME_TYPES = { tv: 'TV', movie: 'Movie', ova: 'OVA', special: 'Special', ona: 'ONA', music: 'Music', cm: 'CM', pv: 'PV', tv_special: 'TV Special' };
-const SEASON_TYPES = { tv: 'TV', movie: 'Movie', ova: 'OVA', special: 'Special', ona: 'ONA', music: 'Music' };
 const RATINGS = { g: 'G - All Ages', pg: 'PG - Children', pg13: 'PG-13 - Teens 13 or older', r17: 'R - 17+ (violence & profanity)', r: 'R+ - Mild Nudity', rx: 'Rx - Hentai' };
 const HENTAI = 12;
 const EROTICA = 49;
@@ -146,6 +145,8 @@ const MEDIA_ORDER: Record<string, SortKey> = {
   popularity: (r) => r.popularity,
   members: (r) => r.members,
   favorites: (r) => r.favorites,
+  // Not in jikan-rest's enum, but clients send it (jikan-ts offers it): ordering by status is cheap to honour.
+  status: (r) => r.status,
 };
 const ANIME_ORDER: Record<string, SortKey> = { ...MEDIA_ORDER, type: (r) => r.type, rating: (r) => r.rating, episodes: (r) => r.episodes };
 const MANGA_ORDER: Record<string, SortKey> = { ...MEDIA_ORDER, chapters: (r) => r.chapters, volumes: (r) => r.volumes };
@@ -242,7 +243,7 @@ export const TOP_MANGA: ListSpec = {
 /** GET /seasons/{year}/{season}, /seasons/now, /seasons/upcoming: by members, most first. */
 export const SEASON: ListSpec = {
   params: [
-    enumParam('filter', 'anime type', 'AnimeSeasonFilterEnum', labels(SEASON_TYPES, (r) => r.type)),
+    enumParam('filter', 'anime type', 'AnimeSeasonFilterEnum', labels(ANIME_TYPES, (r) => r.type)),
     sfw,
     unapproved,
     // Read by the route itself: it widens the entries to those still airing from earlier seasons.
