@@ -29,12 +29,10 @@ describe('Jikan: every route answers as its rule says', () => {
   test('each route of the table, with an id the catalog has and one it lacks', async () => {
     const manga = await aotManga();
     for (const route of JIKAN_ROUTES) {
-      const path = route.path
-        .replace('[/...]', '')
-        .replace('[/full|/external]', '/full')
-        .replace('{year}/{season}', '2013/spring')
-        .replace('{episode}', '1')
-        .replace('{id}', route.path.startsWith('/manga') ? String(manga.mal_id) : route.path.startsWith('/producers') ? '1' : route.answer === 'not-found' && !route.path.startsWith('/anime') ? '1' : '16498');
+      const id = route.path.startsWith('/manga') ? String(manga.mal_id) : route.path.startsWith('/anime') ? '16498' : '1';
+      const withId = (value: string) =>
+        route.path.replace('[/...]', '').replace('[/full|/external]', '/full').replace('{year}/{season}', '2013/spring').replace('{episode}', '1').replace('{id}', value);
+      const path = withId(id);
       const res = await get(path);
       const where = `${route.path} (${route.answer}) as ${path}`;
       if (route.answer === 'not-found') {
@@ -52,7 +50,7 @@ describe('Jikan: every route answers as its rule says', () => {
         else assert.ok(lists.every((l) => (l as unknown[]).length === 0), `${where}: empty lists, not null`);
       }
       if (route.path.includes('{id}')) {
-        const missing = await get(path.replace(/\/(16498|\d{6,}|1)(\/|$)/, '/999999999$2'));
+        const missing = await get(withId('999999999'));
         assert.equal(missing.status, 404, `${where}: an unknown id`);
       }
     }
@@ -90,7 +88,6 @@ describe('Jikan: every route answers as its rule says', () => {
 
   test('relations list the manga as type "manga"; /manga answers it, with the anime back as type "anime"', async () => {
     const entry = await aotManga();
-    assert.ok(entry.mal_id >= 700_000 && !catalog.mal.has(entry.mal_id));
     assert.match(entry.url, /^https:\/\/myanimelist\.net\/manga\/\d+\//);
     const full = (await get('/anime/16498/full')).json.data;
     assert.ok(full.relations.some((g: { entry: { type: string }[] }) => g.entry.some((e) => e.type === 'manga')));
@@ -99,7 +96,9 @@ describe('Jikan: every route answers as its rule says', () => {
     assert.match(manga.synopsis, /^Synthetic manga/);
     const adaptations = manga.relations.find((g: { relation: string }) => g.relation === 'Adaptation').entry;
     assert.ok(adaptations.some((e: { mal_id: number; type: string }) => e.mal_id === 16498 && e.type === 'anime'));
-    assert.equal((await get(`/anime/${entry.mal_id}`)).status, 404, 'a manga id is no anime id');
+    // A manga id read as an anime id answers whatever anime has that number, as on MAL.
+    const same = await get(`/anime/${entry.mal_id}`);
+    assert.ok(same.status === 404 || same.json.data.title !== manga.title);
     const light = (await get('/anime/5081/relations')).json.data.find((g: { relation: string }) => g.relation === 'Adaptation');
     const novel = (await get(`/manga/${light.entry[0].mal_id}`)).json.data;
     assert.equal(novel.type, 'Light Novel');

@@ -101,9 +101,12 @@ export class LiveCatalog {
     return this.works.works.get(id) ?? this.edited.get(id) ?? this.catalog.media.get(id);
   }
 
-  getByMal(idMal: number): CatalogMedia | undefined {
+  /** Entries with this MAL id: an anime and a manga may share one, as MAL numbers them apart. */
+  getByMal(idMal: number): CatalogMedia[] {
     const media = this.catalog.mediaByMalId.get(idMal);
-    return media ? this.get(media.id) : this.works.byMalId.get(idMal);
+    const anime = media && this.get(media.id);
+    const work = this.works.byMalId.get(idMal);
+    return [...(anime ? [anime] : []), ...(work ? [work] : [])];
   }
 
   /** Every visible anime, then every source work. */

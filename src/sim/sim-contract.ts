@@ -4,7 +4,7 @@ import { mediaArgumentRules } from './anilist/media-arguments.ts';
 import { REFUSED_SORTS } from './anilist/media-sort.ts';
 import { MediaView } from './anilist/media-view.ts';
 import { JIKAN_ROUTES } from './jikan/jikan-routes.ts';
-import { WORK_ID_BASE, WORK_MAL_ID_BASE } from './source-work.ts';
+import { WORK_ID_BASE } from './source-work.ts';
 
 /**
  * What the simulator models and refuses, built from the very tables the endpoints answer from
@@ -54,7 +54,7 @@ export function simulatorContract(schema: GraphQLSchema) {
     synthetic: {
       sourceWorks:
         `manga and novels derived from each anime's source (MANGA, LIGHT_NOVEL, NOVEL, WEB_NOVEL, DOUJINSHI, COMIC), type MANGA, ` +
-        `AniList ids ${WORK_ID_BASE} + the lowest anime id adapting them, MAL manga ids ${WORK_MAL_ID_BASE} + the lowest MAL id; ` +
+        `AniList ids ${WORK_ID_BASE} + the lowest anime id adapting them; MAL manga ids (lowest MAL id x 7919) mod 65521, so like real ones they may equal an unrelated anime's MAL id; ` +
         'SOURCE/ADAPTATION edges, and SPIN_OFF/SIDE_STORY/ALTERNATIVE where the anime are so linked; games and visual novels get none (neither site lists them)',
       derived: 'MAL members, scored_by, rank, popularity, favorites, statistics; AniList popularity, favourites, updatedAt; studio/producer ids; tag ids; covers; Jikan synopses (marked synthetic)',
     },

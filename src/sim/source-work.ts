@@ -7,11 +7,16 @@ import type { CatalogMedia } from '../catalog/catalog.ts';
  */
 export const WORK_ID_BASE = 1_000_000;
 /**
- * Synthetic MyAnimeList manga ids: 700,000 + the lowest MAL id of those anime. MAL numbers manga
- * apart from anime; these sit far above both sites' real ids, so a client that fetches one as an
- * anime gets a 404 instead of some unrelated anime.
+ * MyAnimeList numbers manga apart from anime, so a manga's MAL id is often also some unrelated
+ * anime's: a client that reads a relation entry's `mal_id` without its `type` (or asks AniList for
+ * `Media(idMal:)` without `type`) gets the wrong entry, as on the real sites. The synthetic works
+ * keep that trap: their MAL id is the lowest MAL id of their anime multiplied by 7919 modulo the
+ * prime 65521, a one-to-one map onto 1-65520 (so no two works share one), spread over the range
+ * MAL's anime ids use.
  */
-export const WORK_MAL_ID_BASE = 700_000;
+export function workMalId(lowestAnimeMalId: number): number {
+  return (lowestAnimeMalId * 7919) % 65_521;
+}
 
 /** A manga or novel the simulator derives from the anime that adapt it; shaped as a catalog entry so every filter reads it alike. */
 export interface SourceWork extends CatalogMedia {

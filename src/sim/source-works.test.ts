@@ -102,8 +102,13 @@ describe('AniList: the manga and novels the anime adapt', () => {
     const aot = mangaEdges(await edgesOf(16498)).find((e) => e.relationType === 'SOURCE')!;
     const byMal = await postGraphql(sim.anilistUrl, `{ Media(idMal: ${aot.node.idMal}, type: MANGA) { id } }`);
     assert.equal(byMal.json.data.Media.id, aot.node.id);
-    assert.ok(aot.node.idMal! >= 700_000 && !catalog.mal.has(aot.node.idMal!), 'MAL manga ids never name a catalog anime');
-    assert.equal((await postGraphql(sim.anilistUrl, `{ Media(idMal: ${aot.node.idMal}, type: ANIME) { id } }`)).status, 404);
+    // MAL numbers manga apart from anime: the Illya manga's MAL id is also an unrelated anime's, and
+    // only `type` tells them apart, on AniList as on MAL.
+    const illya = mangaEdges(await edgesOf(356)).find((e) => e.relationType === 'SPIN_OFF' && catalog.mediaByMalId.has(e.node.idMal!))!;
+    const both = await postGraphql(sim.anilistUrl, `{ Page { media(idMal: ${illya.node.idMal}) { id type } } }`);
+    assert.deepEqual(both.json.data.Page.media.map((m: { type: string }) => m.type).sort(), ['ANIME', 'MANGA']);
+    const byType = await postGraphql(sim.anilistUrl, `{ Media(idMal: ${illya.node.idMal}, type: ANIME) { id } }`);
+    assert.equal(byType.json.data.Media.id, catalog.mediaByMalId.get(illya.node.idMal!)!.id);
   });
 
   test('the simulator does not edit or remove the synthetic works', async () => {

@@ -2,7 +2,7 @@ import type { Catalog, CatalogMedia } from '../catalog/catalog.ts';
 import { inverseOf } from '../domain/relation-type.ts';
 import { fuzzyDateInt } from './anilist/media-fields.ts';
 import { perCatalog } from './per-catalog.ts';
-import { WORK_ID_BASE, WORK_MAL_ID_BASE, type SourceWork, type WorkEdge } from './source-work.ts';
+import { WORK_ID_BASE, workMalId, type SourceWork, type WorkEdge } from './source-work.ts';
 
 export type { SourceWork, WorkEdge };
 
@@ -122,8 +122,9 @@ function groupBySource(catalog: Catalog): CatalogMedia[][] {
 
 /** The work a group adapts: titled after its earliest anime, with only what the anime tell about it. */
 function workFor(members: CatalogMedia[]): SourceWork {
+  // Named after the first TV series when there is one (One Piece's manga is not named after its 1998 OVA).
   const byStart = [...members].sort((a, b) => (fuzzyDateInt(a.startDate) ?? Infinity) - (fuzzyDateInt(b.startDate) ?? Infinity) || a.id - b.id);
-  const root = byStart[0]!;
+  const root = byStart.find((m) => m.format === 'TV') ?? byStart[0]!;
   const malIds = members.map((m) => m.idMal).filter((id): id is number => id !== null);
   const ongoing = members.some((m) => m.status === 'RELEASING' || m.status === 'NOT_YET_RELEASED');
   const format = WORK_FORMAT[root.source!]!;
@@ -133,7 +134,7 @@ function workFor(members: CatalogMedia[]): SourceWork {
     sourceKind: root.source!,
     rootAnimeId: root.id,
     id: WORK_ID_BASE + members[0]!.id,
-    idMal: malIds.length > 0 ? WORK_MAL_ID_BASE + Math.min(...malIds) : null,
+    idMal: malIds.length > 0 ? workMalId(Math.min(...malIds)) : null,
     title: { ...root.title },
     synonyms: [],
     format,
