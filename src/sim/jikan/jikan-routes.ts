@@ -167,7 +167,7 @@ export const JIKAN_ROUTES: JikanRoute[] = [
   animeRoute('/anime/{id}/full', 'data', 'the anime with relations (manga included), theme, external, streaming', (e, ctx) => single(jikanFullAnime(e, ctx))),
   animeRoute('/anime/{id}/relations', 'data', 'relation groups; the synthetic manga and novels as type "manga"', (e, ctx) => single(jikanRelations(e, ctx))),
   animeRoute('/anime/{id}/pictures', 'data', 'the generated cover', (e, ctx) => single([malImages(ctx.origin, e.mal_id, 'anime')])),
-  animeRoute('/anime/{id}/statistics', 'data', 'list counts split from the derived members (70% watching or done); no score votes', (e, ctx) => single(statistics(ctx.figures.members(e.mal_id), 'anime'))),
+  animeRoute('/anime/{id}/statistics', 'data', 'list counts split from the derived members; no score votes', (e, ctx) => single(statistics(ctx.figures.members(e.mal_id), 'anime'))),
   animeRoute('/anime/{id}/episodes/{episode}', 'not-found', 'no episode data', (e) => ({ cache: 'single', reply: jikanNotFound('anime', e.mal_id) })),
   ...EMPTY_PARTS.filter((p) => p.kinds.includes('anime')).map((p) => animeRoute(`/anime/{id}/${p.part}`, 'empty', p.doc, () => p.data())),
   listRoute('/manga', 'manga search over the synthetic works', MANGA_SEARCH as ListSpec<never>, (_m, ctx) => {
