@@ -66,11 +66,6 @@ export class SourceWorks {
     return this.animeEdges.get(animeId) ?? [];
   }
 
-  /** The work an anime adapts, when its source is one AniList catalogs. */
-  workOfAnime(animeId: number): SourceWork | undefined {
-    return this.workOf.get(animeId);
-  }
-
   private link(animeId: number, work: SourceWork, type: string): void {
     const edges = this.animeEdges.get(animeId) ?? [];
     if (edges.some((e) => e.id === work.id)) return;

@@ -63,10 +63,6 @@ const ALIASES: Readonly<Record<string, number>> = {
 const byName = new Map(MAL_GENRES.map((g) => [g.name.toLowerCase(), g]));
 const byId = new Map(MAL_GENRES.map((g) => [g.mal_id, g]));
 
-export function malGenreById(id: number): MalGenre | undefined {
-  return byId.get(id);
-}
-
 /** The MAL genres a list of catalog genre names stands for, each once, in the order first named. */
 export function malGenresOf(names: readonly string[]): MalGenre[] {
   const found = new Map<number, MalGenre>();
