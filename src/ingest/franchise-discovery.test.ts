@@ -6,6 +6,7 @@ import { parsePolicy } from '../domain/franchise-policy.ts';
 import { RELATION_TYPES } from '../domain/relation-type.ts';
 import { silentLogger } from '../log.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
+import { WORK_ID_BASE } from '../sim/source-work.ts';
 import { createStore } from '../store/store.ts';
 import { createUpstreams } from '../upstream/upstreams.ts';
 import { discoverFranchise } from './franchise-discovery.ts';
@@ -118,4 +119,53 @@ test('levels wider than 50 go out in full batches: one request per 50 entries of
     await sim.close();
   }
 });
+test('manga and novels in AniList\'s and Jikan\'s relations are not walked, stored or left pending (Fate: a SPIN_OFF to a manga)', async () => {
+  const sim = await startFastSimulator();
+  const db = await sqliteDatabase();
+  const runtime = await testRuntime(sim, db.url);
+  try {
+    // The simulator does offer them: a SPIN_OFF edge (a followed type) from Fate/stay night to a manga, and Jikan's manga entries.
+    const fate = await (await fetch(sim.anilistUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: '{ Media(id: 356) { relations { edges { relationType(version: 2) node { id type } } } } }' }) })).json();
+    const toManga = fate.data.Media.relations.edges.filter((e: { node: { type: string } }) => e.node.type === 'MANGA');
+    assert.ok(toManga.some((e: { relationType: string }) => e.relationType === 'SPIN_OFF'));
+    const jikan = await (await fetch(`${sim.jikanUrl}/anime/356/relations`)).json();
+    const mangaMalIds: number[] = jikan.data.flatMap((g: { entry: { type: string; mal_id: number }[] }) => g.entry.filter((e) => e.type === 'manga').map((e) => e.mal_id));
+    assert.ok(mangaMalIds.length > 0);
+    // MAL numbers manga apart from anime: a manga's id can be an unrelated anime's. Store such an
+    // anime first; a client reading mal_id without type would link Fate to it.
+    const decoys: number[] = [];
+    for (const malId of mangaMalIds) {
+      const { job } = await runtime.ingest.requestIngest({ query: `mal:${malId}`, enrich: false, policy: { maxDepth: 0 } });
+      const done = await followJob(runtime, job.id);
+      if ((done.at(-1) as { status: string }).status === 'succeeded') decoys.push((await runtime.store.anime.findByMalId(malId))!.id);
+    }
+    assert.ok(decoys.length > 0, 'some spin-off manga of Fate shares its MAL id with a stored anime');
+
+    const members = new Set<number>();
+    for (const root of [356, 16498]) {
+      const expected = await catalogFranchise(root);
+      const { job } = await runtime.ingest.requestIngest({ query: String(root) });
+      const events = await followJob(runtime, job.id, 120_000);
+      assert.equal(events.at(-1)!.type === 'state' && (events.at(-1) as { status: string }).status, 'succeeded');
+      const view = (await runtime.ingest.franchiseOf(root))!;
+      assert.equal(view.franchise.size, expected.members.size, 'the reference size does not change');
+      for (const m of view.members) members.add(m.id);
+      // Enrichment ran: MAL's relations, manga entries among them, were read.
+      assert.ok(view.members.some((m) => m.malStatus === 'ok'));
+    }
+    // An edge to a manga, or between a member and an anime that only shares a manga's MAL id, is wrong.
+    const wrong = (r: { from: number; to: number }) =>
+      r.from >= WORK_ID_BASE || r.to >= WORK_ID_BASE || (members.has(r.from) && decoys.includes(r.to)) || (members.has(r.to) && decoys.includes(r.from));
+    const stored = await runtime.store.relations.listFrom([...members, ...decoys]);
+    assert.deepEqual(stored.filter(wrong), [], 'no relation row reaches a manga, or the anime sharing its MAL id');
+    assert.deepEqual((await runtime.store.relations.listPending()).filter(wrong), [], 'no pending relation waits for a manga');
+    assert.deepEqual((await runtime.store.anime.getMany([...toManga.map((e: { node: { id: number } }) => e.node.id)])), []);
+    assert.deepEqual((await runtime.store.checkInvariants()).problems, []);
+  } finally {
+    await runtime.close();
+    await db.close();
+    await sim.close();
+  }
+});
+
 scenarios('PostgreSQL', postgresDatabase, postgresSkip);

@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.ts';
+import { perCatalog } from './per-catalog.ts';
 import { indexTitles } from './title-search.ts';
 
 /**
@@ -70,14 +71,5 @@ function members(score: number | null, id: number): number {
   return score === null ? 100 + spread : Math.round(200 * Math.max(score, 1) ** 4) + spread;
 }
 
-const cache = new WeakMap<Catalog, DerivedFigures>();
-
 /** One DerivedFigures per catalog: building it sorts the whole MAL list (tens of ms). */
-export function derivedFigures(catalog: Catalog): DerivedFigures {
-  let figures = cache.get(catalog);
-  if (!figures) {
-    figures = new DerivedFigures(catalog);
-    cache.set(catalog, figures);
-  }
-  return figures;
-}
+export const derivedFigures = perCatalog((catalog) => new DerivedFigures(catalog));

@@ -1,5 +1,6 @@
 import type { Catalog, CatalogMedia } from '../catalog/catalog.ts';
 import { seededRandom, shuffleInPlace, stableFraction, stableHash, type Random } from './seeded-random.ts';
+import { sourceWorks, type SourceWorks, type WorkEdge } from './source-works.ts';
 import { indexTitles, searchTitles } from './title-search.ts';
 
 /** The catalog was compiled in June 2026: no entry's own updatedAt is later than this (unix seconds). */
@@ -7,6 +8,7 @@ const COMPILED_AT = Date.UTC(2026, 6, 1) / 1000;
 /** AniList's v2 database dates from about here; older entries have been touched at some point since. */
 const EARLIEST_UPDATE = Date.UTC(2017, 0, 1) / 1000;
 const DAY = 86_400;
+const SYNTHETIC_WORK = 'a synthetic source work; the simulator changes anime only';
 
 export interface LiveCatalogOptions {
   /** Seeds each entry's updatedAt, which entries start unpublished and which entries a counted edit picks. */
@@ -28,9 +30,10 @@ export interface ChangeSummary {
 
 /**
  * AniList's catalog as it stands now: the offline catalog minus entries not yet published or
- * removed, with edits on top. Removed and unpublished entries vanish from every answer, other
- * entries' relations included, as if AniList never had them. The Catalog itself is shared (and
- * cached per process), so it is never mutated.
+ * removed, with edits on top, plus the synthetic source works (manga and novels, see
+ * source-works.ts), which are always there and never change. Removed and unpublished entries
+ * vanish from every answer, other entries' relations included, as if AniList never had them. The
+ * Catalog itself is shared (and cached per process), so it is never mutated.
  */
 export class LiveCatalog {
   private readonly baseline = new Map<number, number>();
@@ -50,16 +53,21 @@ export class LiveCatalog {
   private changes = 0;
   /** Entries that list an id among their relations, built on the first publish. */
   private pointedAtBy: Map<number, number[]> | null = null;
+  /** The manga and novels the anime adapt; AniList lists them beside the anime. */
+  readonly works: SourceWorks;
+  private readonly workTitles: Map<string, number[]>;
 
   constructor(
     private readonly catalog: Catalog,
     private readonly options: LiveCatalogOptions,
   ) {
-    for (const media of catalog.media.values()) {
+    this.works = sourceWorks(catalog);
+    for (const media of [...catalog.media.values(), ...this.works.works.values()]) {
       const at = baselineUpdatedAt(media, options.seed);
       this.baseline.set(media.id, at);
       this.newestBaseline = Math.max(this.newestBaseline, at);
     }
+    this.workTitles = indexTitles([...this.works.works.values()].map((w) => ({ id: w.id, titles: [w.title.romaji, w.title.english, w.title.native] })));
     this.picks = seededRandom(stableHash(options.seed, 'catalog-changes'));
     this.reset();
   }
@@ -84,24 +92,35 @@ export class LiveCatalog {
   }
 
   isVisible(id: number): boolean {
-    return this.catalog.media.has(id) && !this.hidden.has(id) && !this.removed.has(id);
+    return this.works.works.has(id) || (this.catalog.media.has(id) && !this.hidden.has(id) && !this.removed.has(id));
   }
 
   /** The entry as AniList answers it now, or undefined when AniList does not have it. */
   get(id: number): CatalogMedia | undefined {
     if (!this.isVisible(id)) return undefined;
-    return this.edited.get(id) ?? this.catalog.media.get(id);
+    return this.works.works.get(id) ?? this.edited.get(id) ?? this.catalog.media.get(id);
   }
 
-  getByMal(idMal: number): CatalogMedia | undefined {
+  /** Entries with this MAL id: an anime and a manga may share one, as MAL numbers them apart. */
+  getByMal(idMal: number): CatalogMedia[] {
     const media = this.catalog.mediaByMalId.get(idMal);
-    return media && this.get(media.id);
+    const anime = media && this.get(media.id);
+    const work = this.works.byMalId.get(idMal);
+    return [...(anime ? [anime] : []), ...(work ? [work] : [])];
   }
 
+  /** Every visible anime, then every source work. */
   *visible(): Iterable<CatalogMedia> {
     for (const media of this.catalog.media.values()) {
       if (this.isVisible(media.id)) yield this.edited.get(media.id) ?? media;
     }
+    yield* this.works.works.values();
+  }
+
+  /** The entry's relations as AniList lists them: the catalog's, then its edges to source works (targets may be hidden). */
+  relationsOf(media: CatalogMedia): readonly WorkEdge[] {
+    const added = this.works.edgesFrom(media.id);
+    return added.length === 0 ? media.relations : [...media.relations, ...added];
   }
 
   /** Unix seconds of the entry's last change. */
@@ -112,7 +131,9 @@ export class LiveCatalog {
   /** Best match tier per visible id, over every title and synonym, those added by edits included. */
   searchTitles(query: string): Map<number, number> {
     const found = searchTitles(this.catalog.mediaByTitle, query);
-    for (const [id, tier] of searchTitles(this.addedTitles, query)) found.set(id, Math.max(tier, found.get(id) ?? 0));
+    for (const index of [this.addedTitles, this.workTitles]) {
+      for (const [id, tier] of searchTitles(index, query)) found.set(id, Math.max(tier, found.get(id) ?? 0));
+    }
     for (const id of found.keys()) if (!this.isVisible(id)) found.delete(id);
     return found;
   }
@@ -128,7 +149,8 @@ export class LiveCatalog {
     const results: ChangeResult[] = [];
     const picked = request.count ? pickDistinct([...this.visibleIds()], request.count, this.picks) : [];
     for (const id of [...(request.ids ?? []), ...picked]) {
-      if (!this.catalog.media.has(id)) results.push({ id, ok: false, error: 'not in the catalog' });
+      if (this.works.works.has(id)) results.push({ id, ok: false, error: SYNTHETIC_WORK });
+      else if (!this.catalog.media.has(id)) results.push({ id, ok: false, error: 'not in the catalog' });
       else if (this.removed.has(id)) results.push({ id, ok: false, error: 'removed; restore it first' });
       else if (this.hidden.has(id)) results.push(this.publish(id, at, touched));
       else results.push(this.editOne(id, at));
@@ -144,6 +166,7 @@ export class LiveCatalog {
   remove(request: { ids?: number[]; count?: number }): ChangeSummary {
     const picked = request.count ? pickDistinct([...this.visibleIds()], request.count, this.picks) : [];
     const results = [...(request.ids ?? []), ...picked].map((id): ChangeResult => {
+      if (this.works.works.has(id)) return { id, ok: false, error: SYNTHETIC_WORK };
       if (!this.isVisible(id)) return { id, ok: false, error: this.catalog.media.has(id) ? 'not published or already removed' : 'not in the catalog' };
       this.removed.add(id);
       return { id, ok: true, change: 'removed', updatedAt: null };

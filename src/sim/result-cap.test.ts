@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { SimulatorOptionError, startSimulator, type RunningSimulator } from './simulator.ts';
+import { sourceWorks } from './source-works.ts';
 import { postGraphql } from './sim-test-kit.ts';
 
 let sim: RunningSimulator;
@@ -10,7 +11,8 @@ let byId: number[];
 
 before(async () => {
   catalog = await loadCatalog();
-  byId = [...catalog.media.keys()].sort((a, b) => a - b);
+  // AniList's media: the anime and the manga and novels they adapt.
+  byId = [...catalog.media.keys(), ...sourceWorks(catalog).works.keys()].sort((a, b) => a - b);
   // A small cap on the same code path as AniList's 5,000.
   sim = await startSimulator({ catalog, anilistRatePerMinute: 100_000, anilistResultCap: 120 });
 });
@@ -50,7 +52,7 @@ describe("AniList's result cap", () => {
   test('a filter under the cap reports its true total', async () => {
     const expected = [...catalog.media.values()].filter((m) => m.status === 'RELEASING').length;
     assert.ok(expected < 120);
-    const res = await page(1, 50, 'status: RELEASING, sort: ID');
+    const res = await page(1, 50, 'status: RELEASING, type: ANIME, sort: ID');
     assert.equal(res.json.data.Page.pageInfo.total, expected);
   });
 

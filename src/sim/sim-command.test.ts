@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { CliError } from '../cli/cli-error.ts';
 import { buildProgram } from '../cli/main.ts';
+import { loadAnilistSchema } from './anilist/anilist-schema.ts';
+import { renderContract, simulatorContract } from './sim-contract.ts';
+import { startSimulator } from './simulator.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/tsunagu.mjs', import.meta.url));
 
@@ -76,5 +79,27 @@ test('every flag is validated before anything starts', async () => {
       assert.match(error.message, pattern);
       return true;
     });
+  }
+});
+
+test('tsunagu sim --help and GET /__sim/capabilities tell the same contract', async () => {
+  const help = run(['sim', '--help']);
+  const [code] = await help.exited;
+  assert.equal(code, 0, help.err());
+  const text = help.out();
+  const sim = await startSimulator();
+  try {
+    const res = await fetch(`${sim.url}/__sim/capabilities`);
+    assert.equal(res.status, 200);
+    const contract = await res.json();
+    assert.deepEqual(contract, JSON.parse(JSON.stringify(simulatorContract(loadAnilistSchema()))), 'one source for both');
+    assert.ok(text.includes(renderContract(contract)), 'the help prints the rendered contract');
+    // And the rendered text names every rule of the JSON.
+    for (const { field } of [...contract.anilist.rootFields, ...contract.anilist.pageFields]) assert.match(text, new RegExp(`\\b${field}\\b`), field);
+    for (const { argument } of contract.anilist.mediaArguments.refused) assert.ok(text.includes(`${argument} (`), argument);
+    for (const route of contract.jikan.routes) assert.ok(text.includes(`  ${route.path}  [${route.answer}]`), route.path);
+    assert.ok(contract.anilist.mediaLists.alwaysEmpty.includes('characters'));
+  } finally {
+    await sim.close();
   }
 });

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Clock } from '../clock.ts';
+import type { CompanyIds } from './company-ids.ts';
 import type { DerivedFigures } from './derived-figures.ts';
 import type { FaultPlan } from './fault-plan.ts';
 import type { Upstream } from './fault-spec.ts';
@@ -18,6 +19,8 @@ export interface SimContext {
   /** AniList's side of the catalog as it stands now: edits, removals and entries not yet published. */
   live: LiveCatalog;
   figures: DerivedFigures;
+  /** Ids of studio and producer names, the same on both sites. */
+  companies: CompanyIds;
   clock: Clock;
 }
 

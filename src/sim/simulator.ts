@@ -6,6 +6,7 @@ import { silentLogger } from '../log.ts';
 import { AnilistEndpoint } from './anilist/anilist-endpoint.ts';
 import { loadAnilistSchema } from './anilist/anilist-schema.ts';
 import { answerCatalogAdmin } from './catalog-admin.ts';
+import { companyIds } from './company-ids.ts';
 import { CoverImages } from './covers/cover-images.ts';
 import { isImagePath } from './covers/cover-urls.ts';
 import { derivedFigures } from './derived-figures.ts';
@@ -14,6 +15,7 @@ import type { Upstream } from './fault-spec.ts';
 import { JikanEndpoint } from './jikan/jikan-endpoint.ts';
 import { LiveCatalog, type ChangeSummary } from './live-catalog.ts';
 import { seededRandom } from './seeded-random.ts';
+import { simulatorContract } from './sim-contract.ts';
 import type { RequestHead, SimContext, UpstreamEndpoint } from './sim-context.ts';
 import { applyKnobs, DEFAULT_KNOBS, validateKnobs, type SimulatorKnobs, type SimulatorOptions } from './sim-options.ts';
 import { jsonReply, truncated, type Reply } from './sim-reply.ts';
@@ -81,13 +83,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     catalog,
     live,
     figures: derivedFigures(catalog),
+    companies: companyIds(catalog),
     clock,
   };
+  const schema = loadAnilistSchema();
+  const contract = simulatorContract(schema);
   const endpoints: Record<Upstream, UpstreamEndpoint> = {
-    anilist: new AnilistEndpoint(ctx, loadAnilistSchema()),
+    anilist: new AnilistEndpoint(ctx, schema),
     jikan: new JikanEndpoint(ctx),
   };
-  const covers = new CoverImages(catalog);
+  const covers = new CoverImages(catalog, live.works);
   const stats = { anilist: new UpstreamStatsRecorder(), jikan: new UpstreamStatsRecorder(), images: new UpstreamStatsRecorder() };
   let startedAt = new Date(clock.now()).toISOString();
   /** Aborts latency waits on close, so no response is written after it. */
@@ -130,6 +135,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const url = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
     if (url.pathname === '/__sim/stats' && method === 'GET') return write(res, jsonReply(200, snapshot()));
+    if (url.pathname === '/__sim/capabilities' && method === 'GET') return write(res, jsonReply(200, contract));
     if (url.pathname === '/__sim/reset' && method === 'POST') {
       reset();
       return write(res, jsonReply(200, { ok: true }));
@@ -148,7 +154,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     const target = route(url.pathname);
     if (!target) {
-      return write(res, jsonReply(404, { error: `no simulator route ${method} ${url.pathname}; try /anilist, /jikan/v4/..., /__sim/stats, /__sim/catalog` }));
+      return write(res, jsonReply(404, { error: `no simulator route ${method} ${url.pathname}; try /anilist, /jikan/v4/..., /__sim/capabilities, /__sim/stats, /__sim/catalog` }));
     }
 
     const endpoint = endpoints[target.upstream];

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { createLogger } from '../../log.ts';
+import { loadAnilistSchema } from '../../sim/anilist/anilist-schema.ts';
 import { FAULT_GRAMMAR, FaultSpecError, parseFaultSpec } from '../../sim/fault-spec.ts';
+import { renderContract, simulatorContract } from '../../sim/sim-contract.ts';
 import { startSimulator } from '../../sim/simulator.ts';
 import { CliError } from '../cli-error.ts';
 import { untilStopSignal } from '../until-stop-signal.ts';
@@ -66,6 +68,8 @@ export function registerSimCommand(program: Command): void {
     .option('--seed <n>', 'seed for jitter, faults and shuffles', '1')
     .option('--require-referer', 'answer AniList requests without a Referer with the 403 "temporarily disabled" body')
     .addHelpText('after', `\nFault spec (--faults): ${FAULT_GRAMMAR}\n\nExample: tsunagu sim --anilist-rate 30 --anilist-header-limit 90 --faults 500=0.05,storm=0.01:20\n\nCatalog changes (see docs/simulator.md): POST /__sim/edit {"ids":[..]} | {"count":N} | {"publish":N}; POST /__sim/remove {"ids":[..]} | {"count":N}; POST /__sim/restore {} | {"ids":[..]}`)
+    // Built only when help is shown: it needs the AniList schema.
+    .addHelpText('after', () => `\n${renderContract(simulatorContract(loadAnilistSchema()))}`)
     .action(async (flags: SimFlags) => {
       const options = {
         port: numberFlag('port', flags.port, 0, 65_535),
@@ -104,6 +108,7 @@ export function registerSimCommand(program: Command): void {
         `tsunagu sim listening on ${sim.url}\n` +
           `  AniList  POST ${sim.anilistUrl}  (${options.anilistRatePerMinute}/min enforced, X-RateLimit-Limit ${headerLimit})\n` +
           `  Jikan    GET  ${sim.jikanUrl}  (${options.jikanPerSecond ?? 3}/s and ${options.jikanPerMinute ?? 60}/min)\n` +
+          `  contract GET  ${sim.url}/__sim/capabilities (what is modelled and what is refused; also tsunagu sim --help)\n` +
           `  stats    GET  ${sim.url}/__sim/stats   (reset: POST ${sim.url}/__sim/reset)\n` +
           `  catalog  GET  ${sim.url}/__sim/catalog (change it: POST /__sim/edit, /__sim/remove, /__sim/restore, /__sim/catalog/reset)\n` +
           `  covers   GET  ${sim.url}/file/anilistcdn/media/anime/cover/{large,medium,small}/bx<id>.png, /images/anime/<mal_id>[t|l].png\n` +

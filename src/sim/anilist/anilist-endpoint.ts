@@ -13,9 +13,13 @@ import type { FailureFault, RequestHead, SimContext, SimRequest, UpstreamEndpoin
 import { jsonReply, type Reply } from '../sim-reply.ts';
 import { AnilistError } from './anilist-error.ts';
 import { DocumentCache } from './document-cache.ts';
-import { anilistRoot } from './anilist-resolvers.ts';
+import { anilistRoot, type ResolverContext } from './anilist-resolvers.ts';
+import { checkFieldRules } from './anilist-roots.ts';
+import { emptyWhereUnknown } from './empty-values.ts';
+import { tagId } from './media-fields.ts';
 import { MediaFinder } from './media-query.ts';
 import { MAX_COMPLEXITY, queryComplexity } from './query-complexity.ts';
+import { studioDirectory, type StudioDirectory } from './studio-directory.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -50,13 +54,25 @@ export class AnilistEndpoint implements UpstreamEndpoint {
 
   private readonly documents: DocumentCache;
   private readonly finder: MediaFinder;
+  private readonly studios: StudioDirectory;
+  private readonly genres: string[];
+  private readonly tags: { id: number; name: string }[];
 
   constructor(
     private readonly ctx: SimContext,
     private readonly schema: GraphQLSchema,
   ) {
+    checkFieldRules(schema);
     this.documents = new DocumentCache(schema);
     this.finder = new MediaFinder(schema);
+    this.studios = studioDirectory(ctx.catalog);
+    const media = [...ctx.catalog.media.values()];
+    this.genres = [...new Set(media.flatMap((m) => m.genres))].sort();
+    this.tags = [...new Set(media.flatMap((m) => m.tags))].sort().map((name) => ({ id: tagId(name), name }));
+  }
+
+  private resolverContext(origin: string): ResolverContext {
+    return { ...this.ctx, finder: this.finder, studios: this.studios, genres: this.genres, tags: this.tags, resultCap: this.ctx.knobs.anilistResultCap, origin };
   }
 
   private get headerLimit(): number {
@@ -142,7 +158,8 @@ export class AnilistEndpoint implements UpstreamEndpoint {
     const result = await execute({
       schema: this.schema,
       document,
-      rootValue: anilistRoot({ ...this.ctx, finder: this.finder, resultCap: this.ctx.knobs.anilistResultCap, origin: request.origin }),
+      rootValue: anilistRoot(this.resolverContext(request.origin)),
+      fieldResolver: emptyWhereUnknown,
       variableValues: params.variables,
       operationName: params.operationName,
     });

@@ -1,19 +1,26 @@
 import type { CatalogMedia } from '../../catalog/catalog.ts';
 import type { FuzzyDate } from '../../domain/anime.ts';
+import { stableHash } from '../seeded-random.ts';
+import { isSourceWork } from '../source-work.ts';
 
 /**
  * Media fields the catalog does not hold as such, derived once here so the answers and the
  * filters on them always agree.
  */
 
-/** The catalog holds anime only. */
-export function mediaType(_media: CatalogMedia): 'ANIME' | 'MANGA' {
-  return 'ANIME';
+/** The catalog holds anime; the simulator's synthetic source works are AniList's MANGA type. */
+export function mediaType(media: CatalogMedia): 'ANIME' | 'MANGA' {
+  return isSourceWork(media) ? 'MANGA' : 'ANIME';
 }
 
 /** The catalog has no country; Hangul in the native title is the one safe signal (Korean), else Japan. */
 export function countryOfOrigin(media: CatalogMedia): string {
   return /\p{Script=Hangul}/u.test(media.title.native ?? '') ? 'KR' : 'JP';
+}
+
+/** The catalog names tags without ids: a stable hash of the name stands in, the same in Media.tags and MediaTagCollection. */
+export function tagId(name: string): number {
+  return stableHash('tag', name) % 100_000;
 }
 
 /** The catalog keeps tag names in AniList's order (most relevant first); rank falls with position. */

@@ -70,8 +70,8 @@ export class MediaFinder {
     const idMalIn = present<number>(args.idMal_in);
     if (typeof args.id === 'number') candidates = pick([args.id], (id) => live.get(id));
     else if (idIn) candidates = pick(idIn, (id) => live.get(id));
-    else if (typeof args.idMal === 'number') candidates = pick([args.idMal], (id) => live.getByMal(id));
-    else if (idMalIn) candidates = pick(idMalIn, (id) => live.getByMal(id));
+    else if (typeof args.idMal === 'number') candidates = live.getByMal(args.idMal);
+    else if (idMalIn) candidates = [...new Set(idMalIn)].flatMap((id) => live.getByMal(id));
     else candidates = live.visible();
 
     const matches = this.searches(args) ? live.searchTitles(args.search as string) : null;

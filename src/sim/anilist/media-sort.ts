@@ -19,7 +19,8 @@ export interface Ranked {
 type SortKey = number | string | null;
 type KeyOf = (media: CatalogMedia, ctx: SortContext) => SortKey;
 
-const REFUSED: Record<string, string> = { TRENDING: 'the catalog has no trending figures' };
+/** Sorts the catalog cannot answer, refused by name (both directions). */
+export const REFUSED_SORTS: Readonly<Record<string, string>> = { TRENDING: 'the catalog has no trending figures' };
 
 const titles = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
@@ -63,7 +64,7 @@ export class MediaSorter {
     const unknown = (schema.getType('MediaSort') as GraphQLEnumType)
       .getValues()
       .map((v) => v.name.replace(/_DESC$/, ''))
-      .filter((name) => name !== 'SEARCH_MATCH' && !this.keys[name] && !REFUSED[name]);
+      .filter((name) => name !== 'SEARCH_MATCH' && !this.keys[name] && !REFUSED_SORTS[name]);
     if (unknown.length > 0) throw new Error(`MediaSort: no simulator rule for ${[...new Set(unknown)].join(', ')}; sort or refuse each`);
   }
 
@@ -71,7 +72,7 @@ export class MediaSorter {
   sort(entries: Ranked[], sorts: string[], ctx: SortContext): void {
     const comparers = sorts.map((name) => {
       const base = name.replace(/_DESC$/, '');
-      if (REFUSED[base]) throw new AnilistError(`argument sort: ${name} is not supported by the simulator: ${REFUSED[base]}`, 400);
+      if (REFUSED_SORTS[base]) throw new AnilistError(`argument sort: ${name} is not supported by the simulator: ${REFUSED_SORTS[base]}`, 400);
       const sign = name.endsWith('_DESC') ? -1 : 1;
       if (base === 'SEARCH_MATCH') return { keys: null, sign };
       const key = this.keys[base]!;

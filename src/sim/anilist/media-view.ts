@@ -1,18 +1,27 @@
 import type { CatalogMedia } from '../../catalog/catalog.ts';
 import type { FuzzyDate } from '../../domain/anime.ts';
+import type { CompanyIds } from '../company-ids.ts';
 import { anilistCoverUrls } from '../covers/cover-urls.ts';
 import type { DerivedFigures } from '../derived-figures.ts';
 import type { FaultPlan } from '../fault-plan.ts';
 import type { LiveCatalog } from '../live-catalog.ts';
+import type { Random } from '../seeded-random.ts';
 import { hostileDescription } from '../script-payload.ts';
 import { stableHash } from '../seeded-random.ts';
-import { countryOfOrigin, mediaType, tagRank } from './media-fields.ts';
+import { countryOfOrigin, mediaType, tagId, tagRank } from './media-fields.ts';
+import type { MediaFinder } from './media-query.ts';
+import type { StudioDirectory } from './studio-directory.ts';
+import { StudioView } from './studio-view.ts';
 
 /** What every Media view of one request shares. */
 export interface MediaContext {
   live: LiveCatalog;
   figures: DerivedFigures;
   faults: FaultPlan;
+  companies: CompanyIds;
+  studios: StudioDirectory;
+  finder: MediaFinder;
+  random: Random;
   /** The simulator's origin as the client reached it, for the cover URLs. */
   origin: string;
 }
@@ -41,6 +50,9 @@ export class MediaView {
     private readonly ctx: MediaContext,
   ) {}
 
+  private get kind() {
+    return mediaType(this.media) === 'MANGA' ? 'manga' : 'anime';
+  }
   get id() {
     return this.media.id;
   }
@@ -104,7 +116,7 @@ export class MediaView {
   }
   get tags() {
     return this.media.tags.map((name, i) => ({
-      id: stableHash('tag', name) % 100_000,
+      id: tagId(name),
       name,
       rank: tagRank(i),
       isMediaSpoiler: false,
@@ -127,25 +139,26 @@ export class MediaView {
     return this.ctx.figures.anilistFavourites(this.media.id);
   }
   get coverImage() {
-    return { ...anilistCoverUrls(this.ctx.origin, this.media.id), color: this.media.coverImage.color };
+    return { ...anilistCoverUrls(this.ctx.origin, this.media.id, this.kind), color: this.media.coverImage.color };
   }
   get bannerImage() {
     return this.media.bannerImage;
   }
-  studios(_args: { isMain?: boolean | null }) {
-    // The catalog lists animation studios only, all of them main studios, so isMain filters nothing out.
-    const nodes = this.media.studios.map((name) => ({
-      id: stableHash('studio', name) % 100_000,
-      name,
-      isAnimationStudio: true,
-      isFavourite: false,
-      siteUrl: null,
-      favourites: null,
-    }));
+  studios(args: { isMain?: boolean | null; sort?: (string | null)[] | null }) {
+    // The catalog lists the animation studios that made an entry, all of them main studios.
+    // Without a sort AniList keeps the entry's own order.
+    const studios = args.isMain === false ? [] : this.media.studios.flatMap((name) => this.ctx.studios.named(name) ?? []);
+    const sorts = (args.sort ?? []).filter((s): s is string => s !== null);
+    if (sorts.length > 0) this.ctx.studios.sort(studios, sorts);
+    const nodes = studios.map((studio) => new StudioView(studio, this.ctx));
     return { nodes, edges: nodes.map((node) => ({ node, id: node.id, isMain: true })), pageInfo: pageInfoOf(nodes.length) };
   }
+  /** AniList always answers stats; the catalog has no list or score counts, so every distribution is empty. */
+  get stats() {
+    return { scoreDistribution: [], statusDistribution: [], airingProgression: [] };
+  }
   get relations() {
-    const edges = this.media.relations.flatMap((relation) => {
+    const edges = this.ctx.live.relationsOf(this.media).flatMap((relation) => {
       // Removed and unpublished entries vanish from the relations of the entries that list them.
       const target = this.ctx.live.get(relation.id);
       if (!target) return [];
@@ -160,7 +173,7 @@ export class MediaView {
     return this.media.isAdult;
   }
   get siteUrl() {
-    return `https://anilist.co/anime/${this.media.id}`;
+    return `https://anilist.co/${this.kind}/${this.media.id}`;
   }
   get updatedAt() {
     return this.ctx.live.updatedAt(this.media.id);

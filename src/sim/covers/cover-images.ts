@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Catalog } from '../../catalog/catalog.ts';
+import type { Catalog, CatalogMedia } from '../../catalog/catalog.ts';
+import type { SourceWorks } from '../source-works.ts';
 import type { Reply } from '../sim-reply.ts';
 import { colourFor, drawCover, parseHexColour } from './cover-art.ts';
 import { parseCoverPath, type CoverRequest } from './cover-urls.ts';
@@ -19,7 +20,10 @@ const notFound = (): Reply => ({ status: 404, headers: { 'Content-Type': 'text/p
 export class CoverImages {
   private readonly images = new Map<string, { body: Buffer; etag: string }>();
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly works: SourceWorks,
+  ) {}
 
   answer(method: string, pathname: string, headers: IncomingHttpHeaders): Reply {
     if (method !== 'GET' && method !== 'HEAD') {
@@ -34,21 +38,26 @@ export class CoverImages {
   }
 
   private image(request: CoverRequest): { body: Buffer; etag: string } | null {
-    const key = `${request.source}:${request.id}:${request.width}`;
+    const key = `${request.source}:${request.kind}:${request.id}:${request.width}`;
     const cached = this.images.get(key);
     if (cached) {
       this.images.delete(key);
       this.images.set(key, cached);
       return cached;
     }
-    // One look per anime on both sites: a MAL cover takes the colour and layout of its AniList entry.
-    const media = request.source === 'anilist' ? this.catalog.media.get(request.id) : this.catalog.mediaByMalId.get(request.id);
-    if (!media && !(request.source === 'mal' && this.catalog.mal.has(request.id))) return null;
+    // One look per entry on both sites: a MAL cover takes the colour and layout of its AniList entry.
+    const media = this.entry(request);
+    if (!media && !(request.source === 'mal' && request.kind === 'anime' && this.catalog.mal.has(request.id))) return null;
     const colour = parseHexColour(media?.coverImage.color ?? null) ?? colourFor(media ? media.id : `mal-${request.id}`);
     const body = encodePng(request.width, request.height, drawCover(colour, request.width, request.height, media?.id ?? -request.id));
     const image = { body, etag: `"${createHash('sha1').update(body).digest('hex').slice(0, 20)}"` };
     this.images.set(key, image);
     if (this.images.size > CACHED_IMAGES) this.images.delete(this.images.keys().next().value!);
     return image;
+  }
+
+  private entry({ source, kind, id }: CoverRequest): CatalogMedia | undefined {
+    if (kind === 'manga') return source === 'anilist' ? this.works.works.get(id) : this.works.byMalId.get(id);
+    return source === 'anilist' ? this.catalog.media.get(id) : this.catalog.mediaByMalId.get(id);
   }
 }

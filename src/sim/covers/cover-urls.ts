@@ -22,22 +22,26 @@ const MAL_SIZES = {
   large_image_url: { suffix: 'l', width: 425, height: 600 },
 } as const;
 
-const ANILIST_PATH = /^\/file\/anilistcdn\/media\/anime\/cover\/(large|medium|small)\/bx(\d+)\.png$/;
-const MAL_PATH = /^\/images\/anime\/(\d+)([tl]?)\.png$/;
+const ANILIST_PATH = /^\/file\/anilistcdn\/media\/(anime|manga)\/cover\/(large|medium|small)\/bx(\d+)\.png$/;
+const MAL_PATH = /^\/images\/(anime|manga)\/(\d+)([tl]?)\.png$/;
 
-export function anilistCoverUrls(origin: string, id: number): { extraLarge: string; large: string; medium: string } {
-  const at = (size: keyof typeof ANILIST_SIZES) => `${origin}/file/anilistcdn/media/anime/cover/${ANILIST_SIZES[size].folder}/bx${id}.png`;
+/** Both sites keep anime and manga covers in folders of their own. */
+export type CoverKind = 'anime' | 'manga';
+
+export function anilistCoverUrls(origin: string, id: number, kind: CoverKind = 'anime'): { extraLarge: string; large: string; medium: string } {
+  const at = (size: keyof typeof ANILIST_SIZES) => `${origin}/file/anilistcdn/media/${kind}/cover/${ANILIST_SIZES[size].folder}/bx${id}.png`;
   return { extraLarge: at('extraLarge'), large: at('large'), medium: at('medium') };
 }
 
-export function malImageUrls(origin: string, malId: number): { image_url: string; small_image_url: string; large_image_url: string } {
-  const at = (size: keyof typeof MAL_SIZES) => `${origin}/images/anime/${malId}${MAL_SIZES[size].suffix}.png`;
+export function malImageUrls(origin: string, malId: number, kind: CoverKind = 'anime'): { image_url: string; small_image_url: string; large_image_url: string } {
+  const at = (size: keyof typeof MAL_SIZES) => `${origin}/images/${kind}/${malId}${MAL_SIZES[size].suffix}.png`;
   return { image_url: at('image_url'), small_image_url: at('small_image_url'), large_image_url: at('large_image_url') };
 }
 
 export interface CoverRequest extends ImageSize {
-  /** Whose id: an AniList media id or a MyAnimeList anime id. */
+  /** Whose id: an AniList media id or a MyAnimeList anime (or manga) id. */
   source: 'anilist' | 'mal';
+  kind: CoverKind;
   id: number;
 }
 
@@ -45,18 +49,18 @@ export interface CoverRequest extends ImageSize {
 export function parseCoverPath(pathname: string): CoverRequest | null {
   const anilist = ANILIST_PATH.exec(pathname);
   if (anilist) {
-    const size = Object.values(ANILIST_SIZES).find((s) => s.folder === anilist[1])!;
-    return { source: 'anilist', id: Number(anilist[2]), width: size.width, height: size.height };
+    const size = Object.values(ANILIST_SIZES).find((s) => s.folder === anilist[2])!;
+    return { source: 'anilist', kind: anilist[1] as CoverKind, id: Number(anilist[3]), width: size.width, height: size.height };
   }
   const mal = MAL_PATH.exec(pathname);
   if (mal) {
-    const size = Object.values(MAL_SIZES).find((s) => s.suffix === mal[2])!;
-    return { source: 'mal', id: Number(mal[1]), width: size.width, height: size.height };
+    const size = Object.values(MAL_SIZES).find((s) => s.suffix === mal[3])!;
+    return { source: 'mal', kind: mal[1] as CoverKind, id: Number(mal[2]), width: size.width, height: size.height };
   }
   return null;
 }
 
 /** Whether a path belongs to the image routes at all (so a bad size or id is a 404 image, not a missing route). */
 export function isImagePath(pathname: string): boolean {
-  return pathname.startsWith('/file/anilistcdn/') || pathname.startsWith('/images/anime/');
+  return pathname.startsWith('/file/anilistcdn/') || pathname.startsWith('/images/anime/') || pathname.startsWith('/images/manga/');
 }

@@ -1,55 +1,22 @@
 import type { CatalogMal } from '../../catalog/catalog.ts';
-import { malImageUrls } from '../covers/cover-urls.ts';
-import type { DerivedFigures } from '../derived-figures.ts';
-import type { FaultPlan } from '../fault-plan.ts';
 import { hostileDescription } from '../script-payload.ts';
 import { stableHash } from '../seeded-random.ts';
+import {
+  addToGroup,
+  companies,
+  dateRange,
+  genreLists,
+  isoDate,
+  MAL_LABEL,
+  malImages,
+  monthYear,
+  relationEntry,
+  slug,
+  type JikanContext,
+  type RelationEntry,
+} from './jikan-shared.ts';
 
-// MyAnimeList splits what the catalog keeps as one list into genres, explicit genres, demographics and themes.
-const GENRES = new Set([
-  'Action', 'Adventure', 'Avant Garde', 'Award Winning', 'Boys Love', 'Comedy', 'Drama', 'Fantasy', 'Girls Love',
-  'Gourmet', 'Horror', 'Mystery', 'Romance', 'Sci-Fi', 'Slice of Life', 'Sports', 'Supernatural', 'Suspense',
-]);
-const EXPLICIT_GENRES = new Set(['Ecchi', 'Erotica', 'Hentai']);
-const DEMOGRAPHICS = new Set(['Josei', 'Kids', 'Seinen', 'Shoujo', 'Shounen']);
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const SERIES_TYPES = new Set(['TV', 'ONA', 'OVA', 'Special', 'TV Special']);
-
-const slug = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '');
-/** MAL ids for genres, studios and producers are not in the catalog; a stable hash stands in. */
-const pseudoId = (kind: string, name: string) => (stableHash(kind, name) % 99_999) + 1;
-
-function named(kind: 'genre' | 'producer', names: string[]) {
-  return names.map((name) => {
-    const id = pseudoId(kind, name);
-    return { mal_id: id, type: 'anime', name, url: `https://myanimelist.net/anime/${kind}/${id}/${slug(name)}` };
-  });
-}
-
-/** MAL's image sets at the simulator's generated covers; the webp set names the same PNGs (no webp encoder here). */
-function images(origin: string, malId: number) {
-  const urls = malImageUrls(origin, malId);
-  return { jpg: urls, webp: { ...urls } };
-}
-
-function dateParts(iso: string | null) {
-  if (!iso) return { day: null, month: null, year: null };
-  const d = new Date(iso);
-  return { day: d.getUTCDate(), month: d.getUTCMonth() + 1, year: d.getUTCFullYear() };
-}
-
-function airedString(entry: CatalogMal): string {
-  const show = (iso: string) => {
-    const p = dateParts(iso);
-    return `${MONTHS[p.month! - 1]} ${p.day}, ${p.year}`;
-  };
-  const { from, to } = entry.aired;
-  if (!from) return 'Not available';
-  if (to === from) return show(from);
-  if (!to) return entry.status === 'Finished Airing' ? show(from) : `${show(from)} to ?`;
-  return `${show(from)} to ${show(to)}`;
-}
 
 function durationString(entry: CatalogMal): string {
   const minutes = entry.duration_minutes;
@@ -62,8 +29,27 @@ function durationString(entry: CatalogMal): string {
   return perEpisode ? `${text} per ep` : text;
 }
 
+const SOURCE_PHRASE: Record<string, string> = { Original: 'an original story', 'Visual novel': 'a visual novel', 'Light novel': 'a light novel', 'Web manga': 'a web manga', 'Web novel': 'a web novel', 'Mixed media': 'a mixed-media project' };
+
+/**
+ * The catalog keeps no synopses (MyAnimeList's text is not ours to copy), yet Jikan almost always
+ * has one. So the simulator writes one neutral line from the facts it holds, marked as synthetic
+ * so nobody takes it for MAL's text.
+ */
+export function syntheticSynopsis(entry: CatalogMal): string {
+  const title = entry.title ?? `#${entry.mal_id}`;
+  const kind = entry.type ? `${/^[AEIOU]/i.test(entry.type) ? 'an' : 'a'} ${entry.type}` : 'an';
+  const episodes = entry.episodes && entry.episodes > 1 ? ` of ${entry.episodes} episodes` : '';
+  const studios = entry.studios.length > 0 ? ` by ${entry.studios.join(' and ')}` : '';
+  const source = entry.source && entry.source !== 'Unknown' ? `, based on ${SOURCE_PHRASE[entry.source] ?? `a ${entry.source.toLowerCase()}`}` : '';
+  const from = monthYear(isoDate(entry.aired.from));
+  const aired = from ? `, first aired in ${from}` : '';
+  return `${title} is ${kind} anime${episodes}${studios}${source}${aired}. [Synthetic synopsis written by the Tsunagu simulator from catalog facts; not MyAnimeList's text.]`;
+}
+
 /** Jikan's anime object (as `/anime/{id}` and search answer it) from a catalog MAL record. */
-export function jikanAnime(entry: CatalogMal, figures: DerivedFigures, faults: FaultPlan, origin: string) {
+export function jikanAnime(entry: CatalogMal, ctx: JikanContext) {
+  const { figures } = ctx;
   const id = entry.mal_id;
   const title = entry.title ?? `#${id}`;
   const titles = [
@@ -72,14 +58,15 @@ export function jikanAnime(entry: CatalogMal, figures: DerivedFigures, faults: F
     ...(entry.title_japanese ? [{ type: 'Japanese', title: entry.title_japanese }] : []),
     ...(entry.title_english ? [{ type: 'English', title: entry.title_english }] : []),
   ];
-  const synopsis = faults.affects('script', 'jikan', id)
+  const synopsis = ctx.faults.affects('script', 'jikan', id)
     ? hostileDescription({ romaji: entry.title, english: entry.title_english, native: entry.title_japanese }, id)
-    : entry.synopsis;
+    : (entry.synopsis ?? syntheticSynopsis(entry));
   const broadcast = entry.broadcast ?? { day: null, time: null, timezone: null };
   return {
     mal_id: id,
     url: `https://myanimelist.net/anime/${id}/${slug(title)}`,
-    images: images(origin, id),
+    images: malImages(ctx.origin, id, 'anime'),
+    // The catalog has no trailers: Jikan's shape for an anime without one.
     trailer: {
       youtube_id: null,
       url: null,
@@ -97,12 +84,7 @@ export function jikanAnime(entry: CatalogMal, figures: DerivedFigures, faults: F
     episodes: entry.episodes,
     status: entry.status,
     airing: entry.airing ?? false,
-    aired: {
-      from: entry.aired.from,
-      to: entry.aired.to,
-      prop: { from: dateParts(entry.aired.from), to: dateParts(entry.aired.to) },
-      string: airedString(entry),
-    },
+    aired: dateRange(isoDate(entry.aired.from), isoDate(entry.aired.to), entry.status === 'Finished Airing'),
     duration: durationString(entry),
     rating: entry.rating,
     score: entry.score,
@@ -119,13 +101,10 @@ export function jikanAnime(entry: CatalogMal, figures: DerivedFigures, faults: F
       ...broadcast,
       string: broadcast.day ? `${broadcast.day} at ${broadcast.time ?? '?'} (${broadcast.timezone === 'Asia/Tokyo' ? 'JST' : (broadcast.timezone ?? '?')})` : null,
     },
-    producers: named('producer', entry.producers),
+    producers: companies(ctx.companies, entry.producers),
     licensors: [],
-    studios: named('producer', entry.studios),
-    genres: named('genre', entry.genres.filter((g) => GENRES.has(g))),
-    explicit_genres: named('genre', entry.genres.filter((g) => EXPLICIT_GENRES.has(g))),
-    themes: named('genre', entry.genres.filter((g) => !GENRES.has(g) && !EXPLICIT_GENRES.has(g) && !DEMOGRAPHICS.has(g))),
-    demographics: named('genre', entry.genres.filter((g) => DEMOGRAPHICS.has(g))),
+    studios: companies(ctx.companies, entry.studios),
+    ...genreLists(entry.genres, 'anime'),
   };
 }
 
@@ -138,27 +117,41 @@ const OTHER_LABELS: Record<string, string> = {
 
 const titleCase = (label: string) => label.replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
 
-/** `/full`'s and `/relations`' relation groups, with the `label` and `casing` content faults applied per entry. */
-export function jikanRelations(entry: CatalogMal, faults: FaultPlan, seed: number) {
-  const relabel = faults.affects('label', 'jikan', entry.mal_id);
+/**
+ * `/full`'s and `/relations`' relation groups: the catalog's, plus the synthetic manga and novels
+ * of the entry's AniList counterpart (MAL lists them in the same groups as type "manga"), with the
+ * `label` and `casing` content faults applied per entry.
+ */
+export function jikanRelations(entry: CatalogMal, ctx: JikanContext) {
+  const groups = entry.relations.map((group) => ({
+    relation: group.relation,
+    entry: group.entry.map((e) => relationEntry(e.type === 'manga' ? 'manga' : 'anime', e.mal_id, e.name)),
+  }));
+  const media = ctx.catalog.mediaByMalId.get(entry.mal_id);
+  for (const edge of media ? ctx.works.edgesFrom(media.id) : []) {
+    const work = ctx.works.works.get(edge.id)!;
+    if (work.idMal !== null) addToGroup(groups, MAL_LABEL[edge.relationType] ?? 'Other', relationEntry('manga', work.idMal, work.title.romaji ?? `#${work.idMal}`));
+  }
+  return withLabelFaults(groups, entry.mal_id, ctx);
+}
+
+export function withLabelFaults(groups: { relation: string; entry: RelationEntry[] }[], malId: number, ctx: JikanContext) {
+  const relabel = ctx.faults.affects('label', 'jikan', malId);
   // Each affected entry gets one casing era: "Side Story" (title case) or "SIDE STORY" (upper), stable per seed.
-  const recase = faults.affects('casing', 'jikan', entry.mal_id) ? (stableHash(seed, 'casing-style', entry.mal_id) % 2 ? 'upper' : 'title') : null;
-  return entry.relations.map((group) => {
+  const recase = ctx.faults.affects('casing', 'jikan', malId) ? (stableHash(ctx.seed, 'casing-style', malId) % 2 ? 'upper' : 'title') : null;
+  return groups.map((group) => {
     let relation = relabel ? (OTHER_LABELS[group.relation.toLowerCase()] ?? group.relation) : group.relation;
     if (recase === 'upper') relation = relation.toUpperCase();
     else if (recase === 'title') relation = titleCase(relation);
-    return {
-      relation,
-      entry: group.entry.map((e) => ({ ...e, url: `https://myanimelist.net/${e.type === 'manga' ? 'manga' : 'anime'}/${e.mal_id}/${slug(e.name)}` })),
-    };
+    return { relation, entry: group.entry };
   });
 }
 
 /** `/anime/{id}/full`: the anime plus relations, theme songs, external links and streaming (the last three empty). */
-export function jikanFullAnime(entry: CatalogMal, figures: DerivedFigures, faults: FaultPlan, seed: number, origin: string) {
+export function jikanFullAnime(entry: CatalogMal, ctx: JikanContext) {
   return {
-    ...jikanAnime(entry, figures, faults, origin),
-    relations: jikanRelations(entry, faults, seed),
+    ...jikanAnime(entry, ctx),
+    relations: jikanRelations(entry, ctx),
     theme: { openings: [], endings: [] },
     external: [],
     streaming: [],

@@ -20,8 +20,9 @@ export const jikanLimitedByMal = (): Reply =>
     error: '429 on https://myanimelist.net/',
   });
 
-export const jikanNotFound = (malId: number): Reply =>
-  jsonReply(404, { status: 404, type: 'BadResponseException', message: 'Resource does not exist', error: `404 on https://myanimelist.net/anime/${malId}/` });
+/** `kind` is MAL's path segment: anime, manga, character, ... */
+export const jikanNotFound = (kind: string, id: number | string): Reply =>
+  jsonReply(404, { status: 404, type: 'BadResponseException', message: 'Resource does not exist', error: `404 on https://myanimelist.net/${kind}/${id}/` });
 
 export const jikanRouteNotFound = (): Reply => jsonReply(404, { status: 404, type: 'HttpException', message: 'Not Found', error: null });
 
