@@ -1,17 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { FranchiseView } from '../../src/ingest/franchise-view.ts';
 import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
-import { graphFitsItsPanel, openPage, SPEED } from '../../test/support/browser-page.ts';
+import { graphFitsItsPanel, openPage, saveScreenshot, SPEED } from '../../test/support/browser-page.ts';
 
 // The page against the real stack: simulator (with a loopback cover host in front), SQLite
 // store, ingest runtime, HTTP server; a fresh store every time.
 const skip = chromiumUnavailable();
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 /** An import of a small franchise with the test's fast simulator takes seconds; this is the give-up point. */
@@ -53,7 +50,6 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     page.$eval('[data-testid=graph]', (graph) => ((graph as HTMLElement).dataset.nodeIds ?? '').split(',').filter(Boolean).map(Number));
 
   test('type the title, press Enter: Attack on Titan opens and imports, Cancel shows, covers load from the page, a reload shows it again', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const { page, problems } = await openPage(browser, stack.url, DESKTOP);
     await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
     await page.fill('#q', 'Attack on Titan');
@@ -64,7 +60,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     assert.equal(await best.getAttribute('data-source'), 'anilist');
     assert.match(await page.locator('[data-testid=search-status]').innerText(), /on AniList/);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-results] [data-cover-state=loaded]').length > 0, null, { timeout: 15_000 });
-    await page.screenshot({ path: `${SCREENSHOTS}search-desktop.png` });
+    await saveScreenshot(page, 'search-desktop.png');
 
     await page.press('#q', 'Enter');
     await page.waitForURL(/\/anime\/16498$/, { timeout: 15_000 });
@@ -81,7 +77,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
       null,
       { timeout: IMPORT_TIMEOUT_MS },
     );
-    if (await page.locator('[data-testid=import-progress]').isVisible()) await page.screenshot({ path: `${SCREENSHOTS}importing-desktop.png` });
+    if (await page.locator('[data-testid=import-progress]').isVisible()) await saveScreenshot(page, 'importing-desktop.png');
     await imported(page);
 
     const api = await franchiseFromApi(16498);
@@ -113,7 +109,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     await page.click('button:text-is("Release")');
     await page.locator(`[role=option][data-id="16498"]`).click();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${SCREENSHOTS}franchise-desktop.png` });
+    await saveScreenshot(page, 'franchise-desktop.png');
 
     // The franchise's address, reloaded, shows it again: stored now, nothing to import.
     await page.reload({ waitUntil: 'domcontentloaded' });
@@ -126,7 +122,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     await page.waitForSelector('[data-testid=graph][data-node-ids]');
     await graphFitsItsPanel(page);
     await page.waitForFunction(() => document.querySelectorAll('img.cover-img.loaded').length >= 1, null, { timeout: 15_000 });
-    await page.screenshot({ path: `${SCREENSHOTS}franchise-phone.png` });
+    await saveScreenshot(page, 'franchise-phone.png');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `nothing wider than a phone (${overflow}px too wide)`);
 
@@ -163,7 +159,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
       const retry = page.locator('button:text-is("Retry the failed entries")');
       await retry.waitFor({ timeout: IMPORT_TIMEOUT_MS });
       assert.match(await page.locator('[data-testid=failures]').innerText(), /Cowboy Bebop[\s\S]*MyAnimeList HTTP 504/);
-      await page.screenshot({ path: `${SCREENSHOTS}failures-desktop.png` });
+      await saveScreenshot(page, 'failures-desktop.png');
 
       failing.simulator.configure({ faults: '' });
       await retry.click();

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Request } from 'playwright-core';
 import type { JobView } from '../../src/ingest/ingest-service.ts';
-import { graphFitsItsPanel, openPage, SPEED } from '../../test/support/browser-page.ts';
+import { graphFitsItsPanel, openPage, saveScreenshot, SPEED } from '../../test/support/browser-page.ts';
 import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
 
@@ -13,7 +13,6 @@ const skip = chromiumUnavailable();
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const TOKEN = 'page-test-token-42';
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
 describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
   let stack: PageStack;
@@ -116,7 +115,7 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
     await graphFitsItsPanel(page);
     assert.equal(await page.getAttribute('[data-testid=graph]', 'data-fold'), 'all', 'every continuity folded to fit 1280 x 800 readably');
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${SCREENSHOTS}gundam-desktop.png` });
+    await saveScreenshot(page, 'gundam-desktop.png');
 
     // Tab into the graph: the focus starts on the box holding the entry the page opened.
     const graph = page.locator('[data-testid=graph]');
@@ -144,7 +143,7 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
     await page.reload({ waitUntil: 'domcontentloaded' });
     await page.waitForSelector('[data-testid=graph][data-node-ids]');
     await graphFitsItsPanel(page);
-    await page.screenshot({ path: `${SCREENSHOTS}gundam-phone.png` });
+    await saveScreenshot(page, 'gundam-phone.png');
     // Widened again without a reload: it re-fits to the new panel by itself.
     const narrow = await page.$eval('[data-testid=graph]', (graph) => graph.clientWidth);
     await page.setViewportSize({ width: 1100, height: 700 });
