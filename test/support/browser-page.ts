@@ -58,6 +58,11 @@ export async function graphFitsItsPanel(page: Page, minZoom = 0.8): Promise<void
   assert.ok(zoom >= minZoom, `zoom ${zoom} is readable`);
 }
 
+/** Waits until the page has rendered twice: what an answer it just received changes is on screen by then. */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
 /**
  * Saves the page as it is now as the README screenshot `name` (docs/screenshots/), only when
  * UPDATE_SCREENSHOTS=1: those files are tracked, so an ordinary run (CI's too) must leave

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Request } from 'playwright-core';
 import type { JobView } from '../../src/ingest/ingest-service.ts';
-import { graphFitsItsPanel, openPage, saveScreenshot, SPEED } from '../../test/support/browser-page.ts';
+import { graphFitsItsPanel, nextFrames, openPage, saveScreenshot, SPEED } from '../../test/support/browser-page.ts';
 import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
 
@@ -51,8 +51,22 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
       const cancel = page.locator('[data-testid=cancel-import]');
       await cancel.waitFor({ timeout: 15_000 });
       assert.equal(await page.evaluate(() => sessionStorage.getItem('tsunagu.apiToken')), TOKEN, 'kept for this tab');
+      // The server's answer to the cancel is held until the page has shown the end the event
+      // stream announced: a local cancel answers `running` (the job is still ending), and that
+      // older answer arriving last must not bring the running import back.
+      const cancelled = page.locator('[data-testid=import-cancelled]');
+      await page.route('**/api/jobs/*/cancel', async (route) => {
+        const response = await route.fetch();
+        await cancelled.waitFor({ timeout: 15_000 }).catch(() => {});
+        await route.fulfill({ response });
+      });
+      const answered = page.waitForResponse((response) => /\/cancel$/.test(response.url()), { timeout: 30_000 });
       await cancel.click();
-      await page.locator('[data-testid=import-cancelled]').waitFor({ timeout: 15_000 });
+      await cancelled.waitFor({ timeout: 15_000 });
+      await (await answered).finished();
+      await nextFrames(page);
+      assert.ok(await cancelled.isVisible(), 'still cancelled after the answer to the cancel arrived');
+      assert.equal(await page.locator('[data-testid=cancel-import]').count(), 0, 'no import shown as running again');
     } finally {
       stack.simulator.configure({ latencyMs: SPEED.latencyMs });
     }
