@@ -1,7 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import type { FranchiseView } from '../../src/ingest/franchise-view.ts';
+import type { JobView } from '../../src/ingest/ingest-service.ts';
+import { FINAL_STATUSES } from '../../src/ingest/progress-event.ts';
 import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
 import { graphFitsItsPanel, openPage, saveScreenshot, SPEED } from '../../test/support/browser-page.ts';
@@ -45,6 +48,14 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
       null,
       { timeout: IMPORT_TIMEOUT_MS },
     );
+
+  async function jobEnded(jobId: string): Promise<void> {
+    for (;;) {
+      const { job } = (await (await fetch(`${stack.url}/api/jobs/${encodeURIComponent(jobId)}`)).json()) as { job: JobView };
+      if (FINAL_STATUSES.has(job.status)) return;
+      await delay(100);
+    }
+  }
 
   const graphIds = (page: Page) =>
     page.$eval('[data-testid=graph]', (graph) => ((graph as HTMLElement).dataset.nodeIds ?? '').split(',').filter(Boolean).map(Number));
@@ -126,6 +137,32 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `nothing wider than a phone (${overflow}px too wide)`);
 
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+
+  test('an import that ended and whose event history is gone before the page streamed it: the end the server reads from the job record ends it on the page', async () => {
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    const streams: string[] = [];
+    const polls: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (/^\/api\/jobs\/[^/]+\/events$/.test(path)) streams.push(path);
+      else if (/^\/api\/jobs\/[^/]+$/.test(path)) polls.push(path);
+    });
+    // The stream is held until the job has ended and the bus has forgotten it (retention, a
+    // restart): the server then answers the final state from the job record.
+    await page.route('**/api/jobs/*/events*', async (route) => {
+      const jobId = decodeURIComponent(/\/api\/jobs\/([^/]+)\/events/.exec(route.request().url())![1]!);
+      await jobEnded(jobId);
+      await stack.runtime.bus.forget([jobId]);
+      await route.continue();
+    });
+    await page.goto(`${stack.url}/anime/1`, { waitUntil: 'domcontentloaded' });
+    await imported(page);
+    assert.equal(await page.locator('[data-testid=franchise]').getAttribute('data-franchise-id'), '1');
+    assert.equal(streams.length, 1, 'the one stream ended it: no reconnect');
+    assert.deepEqual(polls, [], 'no polling had to stand in');
     assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
     await page.close();
   });

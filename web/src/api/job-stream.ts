@@ -47,10 +47,13 @@ export function followJob(api: ApiClient, jobId: string, handlers: JobStreamHand
     } catch {
       return; // a malformed event must not take the page down; the next one carries on
     }
-    if (event.seq <= lastSeq) return; // replayed after a reconnect
-    lastSeq = event.seq;
+    // A final state ends the job whatever its id: when the job's history is gone the server
+    // tells the end from the job record under the last id this reader already had.
+    const final = event.type === 'state' && FINAL_STATUSES.has(event.status);
+    if (event.seq <= lastSeq && !final) return; // replayed after a reconnect
+    lastSeq = Math.max(lastSeq, event.seq);
     handlers.onEvent(event);
-    if (event.type === 'state' && FINAL_STATUSES.has(event.status)) finish(null);
+    if (final) finish(null);
   };
 
   const poll = async () => {
