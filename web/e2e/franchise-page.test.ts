@@ -141,6 +141,49 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('search with no token configured (the demo): stored matches show first, AniList joins by itself only when none matches well or when asked, and no token is sent', async () => {
+    const started = await fetch(`${stack.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '16498' }) });
+    assert.equal(started.status, 202);
+    await jobEnded(((await started.json()) as { job: JobView }).job.id);
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    const remote: [string | null, number, string | undefined][] = [];
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.pathname === '/api/search' && url.searchParams.get('remote') === 'true') remote.push([url.searchParams.get('q'), response.status(), response.request().headers().authorization]);
+    });
+    await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
+    const status = page.locator('[data-testid=search-status]');
+    const first = page.locator('[data-testid=search-results] a').first();
+
+    // "itan" sits inside Titan, it is no word of it: the stored entries show, then AniList is asked.
+    await page.fill('#q', 'itan');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=search-status]')?.textContent === 'Asking AniList…' && document.querySelector('[data-testid=search-results] a[data-source=store]'),
+      null,
+      { timeout: 15_000 },
+    );
+    await status.filter({ hasText: /in the store and on AniList\.$/ }).waitFor({ timeout: 15_000 });
+    // Nothing stored: AniList's answer alone.
+    await page.fill('#q', 'Trigun');
+    await page.waitForFunction(() => document.querySelector('[data-testid=search-results] a')?.getAttribute('href') === '/anime/6', null, { timeout: 15_000 });
+    assert.match(await status.innerText(), /on AniList\.$/);
+    assert.equal(await first.getAttribute('data-source'), 'anilist');
+    // A title the store matches well spares AniList, which stays one click away.
+    await page.fill('#q', 'Titan');
+    await status.filter({ hasText: /in the store\.$/ }).waitFor({ timeout: 15_000 });
+    assert.equal(await first.getAttribute('data-source'), 'store');
+    assert.deepEqual(remote.map(([q]) => q), ['itan', 'Trigun'], 'AniList was not asked for Titan');
+    await page.click('button:text-is("Also search AniList")');
+    await status.filter({ hasText: /in the store and on AniList\.$/ }).waitFor({ timeout: 15_000 });
+    assert.deepEqual(remote, [
+      ['itan', 200, undefined],
+      ['Trigun', 200, undefined],
+      ['Titan', 200, undefined],
+    ]);
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+
   test('an import that ended and whose event history is gone before the page streamed it: the end the server reads from the job record ends it on the page', async () => {
     const { page, problems } = await openPage(browser, stack.url, DESKTOP);
     const streams: string[] = [];
