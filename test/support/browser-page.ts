@@ -1,10 +1,15 @@
 /*
  * What the browser tests check on every page: nothing a user would never want (dialogs,
  * script errors, requests leaving the server's origin), and a graph drawn wholly inside its
- * panel. Test support, not a test file.
+ * panel; and the README's screenshots they take on request. Test support, not a test file.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+
+/** The README's screenshots, kept in the repository. */
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 /** Options for startPageStack that make an import take seconds: politeness is the upstream tests' subject. */
 export const SPEED = {
@@ -51,4 +56,20 @@ export async function graphFitsItsPanel(page: Page, minZoom = 0.8): Promise<void
   const [x1, y1, x2, y2] = drawn as [number, number, number, number];
   assert.ok(x1 >= 0 && y1 >= 0 && x2 <= width && y2 <= height, `the graph (${drawn.join(',')}) lies inside its ${width} x ${height} panel`);
   assert.ok(zoom >= minZoom, `zoom ${zoom} is readable`);
+}
+
+/** Waits until the page has rendered twice: what an answer it just received changes is on screen by then. */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+/**
+ * Saves the page as it is now as the README screenshot `name` (docs/screenshots/), only when
+ * UPDATE_SCREENSHOTS=1: those files are tracked, so an ordinary run (CI's too) must leave
+ * them alone. Refresh them with `UPDATE_SCREENSHOTS=1 npm test -- web/e2e` and commit.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}` });
 }

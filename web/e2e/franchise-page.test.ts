@@ -1,17 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import type { FranchiseView } from '../../src/ingest/franchise-view.ts';
+import type { JobView } from '../../src/ingest/ingest-service.ts';
+import { FINAL_STATUSES } from '../../src/ingest/progress-event.ts';
 import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
-import { graphFitsItsPanel, openPage, SPEED } from '../../test/support/browser-page.ts';
+import { graphFitsItsPanel, openPage, saveScreenshot, SPEED } from '../../test/support/browser-page.ts';
 
 // The page against the real stack: simulator (with a loopback cover host in front), SQLite
 // store, ingest runtime, HTTP server; a fresh store every time.
 const skip = chromiumUnavailable();
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 /** An import of a small franchise with the test's fast simulator takes seconds; this is the give-up point. */
@@ -49,11 +49,18 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
       { timeout: IMPORT_TIMEOUT_MS },
     );
 
+  async function jobEnded(jobId: string): Promise<void> {
+    for (;;) {
+      const { job } = (await (await fetch(`${stack.url}/api/jobs/${encodeURIComponent(jobId)}`)).json()) as { job: JobView };
+      if (FINAL_STATUSES.has(job.status)) return;
+      await delay(100);
+    }
+  }
+
   const graphIds = (page: Page) =>
     page.$eval('[data-testid=graph]', (graph) => ((graph as HTMLElement).dataset.nodeIds ?? '').split(',').filter(Boolean).map(Number));
 
   test('type the title, press Enter: Attack on Titan opens and imports, Cancel shows, covers load from the page, a reload shows it again', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const { page, problems } = await openPage(browser, stack.url, DESKTOP);
     await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
     await page.fill('#q', 'Attack on Titan');
@@ -64,7 +71,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     assert.equal(await best.getAttribute('data-source'), 'anilist');
     assert.match(await page.locator('[data-testid=search-status]').innerText(), /on AniList/);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-results] [data-cover-state=loaded]').length > 0, null, { timeout: 15_000 });
-    await page.screenshot({ path: `${SCREENSHOTS}search-desktop.png` });
+    await saveScreenshot(page, 'search-desktop.png');
 
     await page.press('#q', 'Enter');
     await page.waitForURL(/\/anime\/16498$/, { timeout: 15_000 });
@@ -81,7 +88,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
       null,
       { timeout: IMPORT_TIMEOUT_MS },
     );
-    if (await page.locator('[data-testid=import-progress]').isVisible()) await page.screenshot({ path: `${SCREENSHOTS}importing-desktop.png` });
+    if (await page.locator('[data-testid=import-progress]').isVisible()) await saveScreenshot(page, 'importing-desktop.png');
     await imported(page);
 
     const api = await franchiseFromApi(16498);
@@ -113,7 +120,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     await page.click('button:text-is("Release")');
     await page.locator(`[role=option][data-id="16498"]`).click();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${SCREENSHOTS}franchise-desktop.png` });
+    await saveScreenshot(page, 'franchise-desktop.png');
 
     // The franchise's address, reloaded, shows it again: stored now, nothing to import.
     await page.reload({ waitUntil: 'domcontentloaded' });
@@ -126,10 +133,79 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     await page.waitForSelector('[data-testid=graph][data-node-ids]');
     await graphFitsItsPanel(page);
     await page.waitForFunction(() => document.querySelectorAll('img.cover-img.loaded').length >= 1, null, { timeout: 15_000 });
-    await page.screenshot({ path: `${SCREENSHOTS}franchise-phone.png` });
+    await saveScreenshot(page, 'franchise-phone.png');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `nothing wider than a phone (${overflow}px too wide)`);
 
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+
+  test('search with no token configured (the demo): stored matches show first, AniList joins by itself only when none matches well or when asked, and no token is sent', async () => {
+    const started = await fetch(`${stack.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '16498' }) });
+    assert.equal(started.status, 202);
+    await jobEnded(((await started.json()) as { job: JobView }).job.id);
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    const remote: [string | null, number, string | undefined][] = [];
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.pathname === '/api/search' && url.searchParams.get('remote') === 'true') remote.push([url.searchParams.get('q'), response.status(), response.request().headers().authorization]);
+    });
+    await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
+    const status = page.locator('[data-testid=search-status]');
+    const first = page.locator('[data-testid=search-results] a').first();
+
+    // "itan" sits inside Titan, it is no word of it: the stored entries show, then AniList is asked.
+    await page.fill('#q', 'itan');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=search-status]')?.textContent === 'Asking AniList…' && document.querySelector('[data-testid=search-results] a[data-source=store]'),
+      null,
+      { timeout: 15_000 },
+    );
+    await status.filter({ hasText: /in the store and on AniList\.$/ }).waitFor({ timeout: 15_000 });
+    // Nothing stored: AniList's answer alone.
+    await page.fill('#q', 'Trigun');
+    await page.waitForFunction(() => document.querySelector('[data-testid=search-results] a')?.getAttribute('href') === '/anime/6', null, { timeout: 15_000 });
+    assert.match(await status.innerText(), /on AniList\.$/);
+    assert.equal(await first.getAttribute('data-source'), 'anilist');
+    // A title the store matches well spares AniList, which stays one click away.
+    await page.fill('#q', 'Titan');
+    await status.filter({ hasText: /in the store\.$/ }).waitFor({ timeout: 15_000 });
+    assert.equal(await first.getAttribute('data-source'), 'store');
+    assert.deepEqual(remote.map(([q]) => q), ['itan', 'Trigun'], 'AniList was not asked for Titan');
+    await page.click('button:text-is("Also search AniList")');
+    await status.filter({ hasText: /in the store and on AniList\.$/ }).waitFor({ timeout: 15_000 });
+    assert.deepEqual(remote, [
+      ['itan', 200, undefined],
+      ['Trigun', 200, undefined],
+      ['Titan', 200, undefined],
+    ]);
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+
+  test('an import that ended and whose event history is gone before the page streamed it: the end the server reads from the job record ends it on the page', async () => {
+    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
+    const streams: string[] = [];
+    const polls: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (/^\/api\/jobs\/[^/]+\/events$/.test(path)) streams.push(path);
+      else if (/^\/api\/jobs\/[^/]+$/.test(path)) polls.push(path);
+    });
+    // The stream is held until the job has ended and the bus has forgotten it (retention, a
+    // restart): the server then answers the final state from the job record.
+    await page.route('**/api/jobs/*/events*', async (route) => {
+      const jobId = decodeURIComponent(/\/api\/jobs\/([^/]+)\/events/.exec(route.request().url())![1]!);
+      await jobEnded(jobId);
+      await stack.runtime.bus.forget([jobId]);
+      await route.continue();
+    });
+    await page.goto(`${stack.url}/anime/1`, { waitUntil: 'domcontentloaded' });
+    await imported(page);
+    assert.equal(await page.locator('[data-testid=franchise]').getAttribute('data-franchise-id'), '1');
+    assert.equal(streams.length, 1, 'the one stream ended it: no reconnect');
+    assert.deepEqual(polls, [], 'no polling had to stand in');
     assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
     await page.close();
   });
@@ -163,7 +239,7 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
       const retry = page.locator('button:text-is("Retry the failed entries")');
       await retry.waitFor({ timeout: IMPORT_TIMEOUT_MS });
       assert.match(await page.locator('[data-testid=failures]').innerText(), /Cowboy Bebop[\s\S]*MyAnimeList HTTP 504/);
-      await page.screenshot({ path: `${SCREENSHOTS}failures-desktop.png` });
+      await saveScreenshot(page, 'failures-desktop.png');
 
       failing.simulator.configure({ faults: '' });
       await retry.click();

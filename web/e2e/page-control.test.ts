@@ -2,33 +2,42 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Request } from 'playwright-core';
 import type { JobView } from '../../src/ingest/ingest-service.ts';
-import { graphFitsItsPanel, openPage, SPEED } from '../../test/support/browser-page.ts';
+import { graphFitsItsPanel, nextFrames, openPage, saveScreenshot, SPEED } from '../../test/support/browser-page.ts';
 import { startPageStack, type PageStack } from '../../test/support/page-stack.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
 
 // Control from the page, against a server with TSUNAGU_API_TOKEN set: the token asked for on
-// a 401 and kept for the tab, an import cancelled, remote search under its limits; and a
-// graph that fits, folds and is walked with the keyboard (Gundam, 120 entries).
+// a 401 and kept for the tab, an import cancelled, remote search under the server's own token
+// and per-client limit; and a graph that fits, folds and is walked with the keyboard (Gundam,
+// 120 entries).
 const skip = chromiumUnavailable();
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const TOKEN = 'page-test-token-42';
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 
 describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
   let stack: PageStack;
+  /** Remote search's own server: the same token, one request that spends upstream budget per client per minute. */
+  let searchStack: PageStack;
   let browser: Browser;
 
   before(async () => {
     // Limits raised together on both sides, so Gundam's 116 MAL entries take seconds.
     stack = await startPageStack({ ...SPEED, config: { ...SPEED.config, apiToken: TOKEN, upstreamRateScale: 20 } });
     stack.simulator.configure({ jikanPerSecond: 200, jikanPerMinute: 10_000, anilistRatePerMinute: 10_000 });
+    searchStack = await startPageStack({ config: { apiToken: TOKEN, ingestRatePerMinute: 1 } });
+    // This client's one remote search of the minute, spent now: the minute runs while the
+    // tests before the search test do, so its 429 frees sooner (the test is last for that).
+    const spent = await fetch(`${searchStack.url}/api/search?q=Trigun&remote=true`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(spent.status, 200);
+    assert.equal(((await spent.json()) as { remote?: { ok: boolean } }).remote?.ok, true);
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
     await stack?.close();
+    await searchStack?.close();
   });
 
   test('a 401 asks for the token; a wrong one is refused, the right one imports; the token goes only on writes; Cancel stops it', async () => {
@@ -52,8 +61,22 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
       const cancel = page.locator('[data-testid=cancel-import]');
       await cancel.waitFor({ timeout: 15_000 });
       assert.equal(await page.evaluate(() => sessionStorage.getItem('tsunagu.apiToken')), TOKEN, 'kept for this tab');
+      // The server's answer to the cancel is held until the page has shown the end the event
+      // stream announced: a local cancel answers `running` (the job is still ending), and that
+      // older answer arriving last must not bring the running import back.
+      const cancelled = page.locator('[data-testid=import-cancelled]');
+      await page.route('**/api/jobs/*/cancel', async (route) => {
+        const response = await route.fetch();
+        await cancelled.waitFor({ timeout: 15_000 }).catch(() => {});
+        await route.fulfill({ response });
+      });
+      const answered = page.waitForResponse((response) => /\/cancel$/.test(response.url()), { timeout: 30_000 });
       await cancel.click();
-      await page.locator('[data-testid=import-cancelled]').waitFor({ timeout: 15_000 });
+      await cancelled.waitFor({ timeout: 15_000 });
+      await (await answered).finished();
+      await nextFrames(page);
+      assert.ok(await cancelled.isVisible(), 'still cancelled after the answer to the cancel arrived');
+      assert.equal(await page.locator('[data-testid=cancel-import]').count(), 0, 'no import shown as running again');
     } finally {
       stack.simulator.configure({ latencyMs: SPEED.latencyMs });
     }
@@ -76,34 +99,6 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
-  test('remote search as a write: a 401 asks for the token and searches again with it; a 429 waits its Retry-After and retries by itself', async () => {
-    const { page, problems } = await openPage(browser, stack.url, DESKTOP);
-    // The server's remote-search rules (token, per-client limit) as the API states them, played
-    // at the browser's edge so the page's answer to each can be seen.
-    let limited = 0;
-    await page.route('**/api/search?*remote=true*', async (route) => {
-      const problem = (status: number, detail: string, headers: Record<string, string> = {}) =>
-        route.fulfill({ status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: 'urn:x', title: 'no', status, detail, instance: '/api/search' }) });
-      if (route.request().headers().authorization !== `Bearer ${TOKEN}`) return problem(401, 'this request needs `Authorization: Bearer <token>` (TSUNAGU_API_TOKEN)', { 'www-authenticate': 'Bearer' });
-      if (limited++ === 0) return problem(429, 'too many remote searches; try again in 1 s', { 'retry-after': '1' });
-      return route.continue();
-    });
-    await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
-    await page.fill('#q', 'Cowboy Bebop');
-    await page.press('#q', 'Enter');
-    const form = page.locator('[data-testid=token-form]');
-    await form.waitFor({ timeout: 15_000 });
-    await form.locator('input[name=token]').fill(TOKEN);
-    await form.locator('button[type=submit]').click();
-    await page.locator('.results .notice-inline:text("tries again")').waitFor({ timeout: 10_000 });
-    const first = page.locator('[data-testid=search-results] a').first();
-    await first.waitFor({ timeout: 15_000 });
-    assert.equal(await first.getAttribute('href'), '/anime/1');
-    assert.equal(limited, 2, 'one 429, then one search that went through');
-    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
-    await page.close();
-  });
-
   test('Gundam: the graph fits while entries arrive and after, folds its continuities, and the keyboard walks and unfolds it', async () => {
     const { page, problems } = await openPage(browser, stack.url, DESKTOP);
     await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
@@ -116,7 +111,7 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
     await graphFitsItsPanel(page);
     assert.equal(await page.getAttribute('[data-testid=graph]', 'data-fold'), 'all', 'every continuity folded to fit 1280 x 800 readably');
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${SCREENSHOTS}gundam-desktop.png` });
+    await saveScreenshot(page, 'gundam-desktop.png');
 
     // Tab into the graph: the focus starts on the box holding the entry the page opened.
     const graph = page.locator('[data-testid=graph]');
@@ -144,7 +139,7 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
     await page.reload({ waitUntil: 'domcontentloaded' });
     await page.waitForSelector('[data-testid=graph][data-node-ids]');
     await graphFitsItsPanel(page);
-    await page.screenshot({ path: `${SCREENSHOTS}gundam-phone.png` });
+    await saveScreenshot(page, 'gundam-phone.png');
     // Widened again without a reload: it re-fits to the new panel by itself.
     const narrow = await page.$eval('[data-testid=graph]', (graph) => graph.clientWidth);
     await page.setViewportSize({ width: 1100, height: 700 });
@@ -154,6 +149,45 @@ describe('control and the graph in Chromium', { skip: skip ?? false }, () => {
       return Number(graph.dataset.drawn?.split(',')[2]) > graph.clientWidth / 2;
     });
     await graphFitsItsPanel(page);
+    assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
+    await page.close();
+  });
+
+  test('remote search as a write, by the real server: typed with no token, it answers 401 and the page asks for the token; with it, over the limit, the 429 is waited out and the search goes through by itself', async () => {
+    const { page, problems } = await openPage(browser, searchStack.url, DESKTOP);
+    const remote: { status: number; authorization: string | undefined; retryAfter: string | null }[] = [];
+    page.on('response', (response) => {
+      if (!response.url().includes('remote=true')) return;
+      remote.push({ status: response.status(), authorization: response.request().headers().authorization, retryAfter: response.headers()['retry-after'] ?? null });
+    });
+    await page.goto(`${searchStack.url}/`, { waitUntil: 'domcontentloaded' });
+    // Typed, not entered: nothing in the store matches, so AniList is asked once the text rests.
+    await page.fill('#q', 'Cowboy Bebop');
+    const form = page.locator('[data-testid=token-form]');
+    await form.waitFor({ timeout: 15_000 });
+    await form.locator('input[name=token]').fill(TOKEN);
+    await form.locator('button[type=submit]').click();
+
+    // The limit was spent at the start (before): the server's 429 names when it frees, and the page says so.
+    const notice = page.locator('.results .notice-inline:text("tries again")');
+    await notice.waitFor({ timeout: 15_000 });
+    const limited = remote.find((r) => r.status === 429)!;
+    assert.ok(limited.retryAfter, 'the 429 said when to come back');
+    assert.match(await notice.innerText(), new RegExp(`in ${limited.retryAfter} s`));
+    const first = page.locator('[data-testid=search-results] a').first();
+    await first.waitFor({ timeout: (Number(limited.retryAfter) + 30) * 1000 });
+    assert.equal(await first.getAttribute('href'), '/anime/1');
+    assert.equal(await first.getAttribute('data-source'), 'anilist');
+    assert.equal(await notice.count(), 0);
+    assert.deepEqual(
+      remote.map((r) => [r.status, r.authorization]),
+      [
+        [401, undefined],
+        [429, `Bearer ${TOKEN}`],
+        [200, `Bearer ${TOKEN}`],
+      ],
+      'asked without the token, refused over the limit, then one search that went through',
+    );
     assert.deepEqual(problems, { dialogs: [], errors: [], foreign: [] });
     await page.close();
   });

@@ -1,7 +1,16 @@
 import type { ApiClient } from './api-client.ts';
-import type { JobView, ProgressEvent } from './api-types.ts';
+import type { JobStatus, JobView, ProgressEvent } from './api-types.ts';
 import { FINAL_STATUSES } from '../../../src/ingest/progress-event.ts';
 
+/**
+ * The status to show after a snapshot of the job (an answer to a request sent a moment ago,
+ * like a cancel's) arrives. The snapshot may be older than what the event stream already
+ * said: a local cancel answers `running` while the job is ending, and its final `state`
+ * event can arrive first. A job that ended never goes back to running.
+ */
+export function laterStatus(current: JobStatus, snapshot: JobStatus): JobStatus {
+  return FINAL_STATUSES.has(current) && !FINAL_STATUSES.has(snapshot) ? current : snapshot;
+}
 
 export interface JobStreamHandlers {
   onEvent(event: ProgressEvent): void;
@@ -38,10 +47,13 @@ export function followJob(api: ApiClient, jobId: string, handlers: JobStreamHand
     } catch {
       return; // a malformed event must not take the page down; the next one carries on
     }
-    if (event.seq <= lastSeq) return; // replayed after a reconnect
-    lastSeq = event.seq;
+    // A final state ends the job whatever its id: when the job's history is gone the server
+    // tells the end from the job record under the last id this reader already had.
+    const final = event.type === 'state' && FINAL_STATUSES.has(event.status);
+    if (event.seq <= lastSeq && !final) return; // replayed after a reconnect
+    lastSeq = Math.max(lastSeq, event.seq);
     handlers.onEvent(event);
-    if (event.type === 'state' && FINAL_STATUSES.has(event.status)) finish(null);
+    if (final) finish(null);
   };
 
   const poll = async () => {

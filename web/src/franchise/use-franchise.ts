@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { ApiError } from '../api/api-client.ts';
 import { describeError } from '../api/describe-error.ts';
-import { followJob } from '../api/job-stream.ts';
+import { followJob, laterStatus } from '../api/job-stream.ts';
 import type { EntryFailure, FranchiseView, JobView, Progress } from '../api/api-types.ts';
 import { throttle } from '../ui/throttle.ts';
 
@@ -148,8 +148,9 @@ export function useFranchise(id: number): FranchiseState & FranchiseActions {
     patch({ needsToken: null, cancelling: true });
     try {
       const job = await api.cancel(jobId);
-      // A job no worker held yet ends at once; a running one says so on its event stream.
-      setState((s) => ({ ...s, job: s.job && { ...s.job, status: job.status } }));
+      // A job no worker held yet ends at once; a running one says so on its event stream,
+      // possibly before this answer arrives.
+      setState((s) => ({ ...s, job: s.job && { ...s.job, status: laterStatus(s.job.status, job.status) } }));
     } catch (error) {
       patch({ cancelling: false });
       writeFailed(error, 'Cancelling the import', () => void cancelRef.current());
