@@ -84,6 +84,11 @@ export class GateBudget {
     return this.adaptive.scale;
   }
 
+  /** Requests per minute the longest window allows at the current pace. */
+  get ratePerMinute(): number {
+    return (this.main.spec.limit * this.adaptive.scale * 60_000) / this.main.spec.windowMs;
+  }
+
   /** ms since epoch, or null when not paused at `now`. */
   pausedAt(now: number): number | null {
     return this.pausedUntil > now ? this.pausedUntil : null;
@@ -142,6 +147,7 @@ export class GateBudget {
       this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
       this.adaptive.onRateLimited(now, this.main.sentInWindow(now));
     }
+    // Resume gently: one request when the pause ends, the rest paced, no saved-up burst.
     const scale = this.adaptive.scale;
     for (const w of this.windows) w.holdUntil(this.pausedUntil, scale);
     return Math.max(0, this.pausedUntil - now);

@@ -16,7 +16,7 @@ const base: RateGateOptions = {
 /**
  * The behaviour every RateGate must have, registered as node:test tests. Time comes from
  * a ManualClock passed to `makeGate`, so an implementation must take all its time from
- * that clock (a Redis gate passes `clock.now()` into its scripts).
+ * that clock (the Redis gate computes on it and uses Redis only to order its writes).
  */
 export function rateGateConformance(name: string, makeGate: MakeGate, cleanup?: (gate: RateGate) => Promise<void> | void): void {
   describe(`RateGate conformance: ${name}`, () => {
