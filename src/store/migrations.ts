@@ -106,6 +106,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         for (const table of ['job', 'pending_relation', 'relation', 'anime']) await db.schema.dropTable(table).execute();
       },
     },
+    // What each upstream's rate gate learnt from 429s, so the next run starts from it.
+    '0003_gate_pace': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('gate_pace')
+          .addColumn('upstream', 'text', (c) => c.primaryKey())
+          .addColumn('pace', 'double precision', (c) => c.notNull())
+          .addColumn('learned', 'double precision', (c) => c.notNull())
+          .addColumn('ceiling', 'double precision', (c) => c.notNull())
+          .addColumn('changed_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable('gate_pace').execute();
+      },
+    },
   };
 }
 

@@ -83,11 +83,21 @@ export interface JobTable {
   updated_at: number;
 }
 
+/** What an upstream's rate gate learnt, kept across runs (see LearnedPace). */
+export interface GatePaceTable {
+  upstream: string;
+  pace: number;
+  learned: number;
+  ceiling: number;
+  changed_at: number;
+}
+
 export interface StoreSchema {
   anime: AnimeTable;
   relation: RelationTable;
   pending_relation: PendingRelationTable;
   job: JobTable;
+  gate_pace: GatePaceTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

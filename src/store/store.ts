@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { isId } from './anime-row.ts';
 import { createAnimeRepository, type AnimeRepository, type AnimeUpsertResult } from './anime-repository.ts';
+import { createGatePaceRepository, type GatePaceRepository } from './gate-pace-repository.ts';
 import { parseDatabaseUrl, redact } from './database-url.ts';
 import { postgresDialect } from './dialect/postgres-dialect.ts';
 import { sqliteDialect } from './dialect/sqlite-dialect.ts';
@@ -26,6 +27,8 @@ export interface Store {
   readonly anime: AnimeRepository;
   readonly relations: RelationRepository;
   readonly jobs: JobRepository;
+  /** What the rate gates learnt, kept across runs. */
+  readonly gatePaces: GatePaceRepository;
   /**
    * One ingest batch in one transaction: the anime (multi-row upsert), then their relations
    * with inverses inferred, and every pending edge that now has both ends promoted.
@@ -106,6 +109,7 @@ function buildStore(ctx: StoreContext, close: () => Promise<void>): Store {
     anime: createAnimeRepository(ctx),
     relations: createRelationRepository(ctx),
     jobs: createJobRepository(ctx),
+    gatePaces: createGatePaceRepository(ctx),
     db: ctx.db,
     saveBatch(list, edges) {
       return withTransaction(ctx, async (c) => {

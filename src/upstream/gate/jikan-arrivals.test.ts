@@ -5,8 +5,12 @@ import { loadConfig } from '../../config/config.ts';
 import { silentLogger } from '../../log.ts';
 import { seededRandom } from '../../sim/seeded-random.ts';
 import { startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
+import { SlidingLog } from '../../sim/sliding-window.ts';
 import type { Fetch } from '../http/fetch.ts';
+import { ManualClock } from '../testing/manual-clock.ts';
 import { createUpstreams } from '../upstreams.ts';
+import { jikanGateOptions } from './gate-presets.ts';
+import { MemoryRateGate } from './memory-rate-gate.ts';
 
 // Real time on purpose: what this guards against is sends reaching Jikan late by uneven
 // amounts, which only a real clock and real sockets show. About 18 s.
@@ -38,4 +42,48 @@ describe('Jikan at its published 3/s: arrivals stay within 3 in any second', () 
     assert.equal(jikan.rateLimited, 0);
     assert.ok(jikan.peak1s <= 3, `${jikan.peak1s} Jikan arrivals in one second`);
   });
+});
+
+// Simulated time: the gate decides sends on a ManualClock, and each request reaches Jikan
+// after its own one-way delay, drawn from the extremes of D +- UPSTREAM_JITTER_MS (the worst
+// case: one request as late as allowed, the next as early). The simulator's own sliding
+// log then counts the arrivals in the order they land.
+describe('Jikan gate at the defaults: arrivals within 3/s and 60/min for any delays within +-UPSTREAM_JITTER_MS', () => {
+  for (const jitterMs of [0, 50, 150, 400]) {
+    it(`jitter +-${jitterMs} ms: 200 requests, none refused, and the windows are used (3 in a second, 60 in a minute)`, async () => {
+      const config = loadConfig({}, { upstreamJitterMs: jitterMs });
+      const clock = new ManualClock();
+      const gate = new MemoryRateGate(jikanGateOptions(config), clock);
+      const random = seededRandom(jitterMs + 1);
+      const baseDelayMs = 1_000;
+      const arrivals: number[] = [];
+      let finished = 0;
+      const calls = Array.from({ length: 200 }, async () => {
+        const pass = await gate.acquire({ priority: 'background' });
+        arrivals.push(clock.now() + baseDelayMs + (random.next() < 0.5 ? -jitterMs : jitterMs));
+        await clock.sleep(2 * baseDelayMs);
+        pass.finish({ outcome: 'ok' });
+        finished++;
+      });
+      while (finished < calls.length) await clock.advanceToNext();
+      await Promise.all(calls);
+
+      const counted = new SlidingLog(60_000);
+      let refused = 0;
+      let peak1s = 0;
+      let peak60s = 0;
+      for (const at of arrivals.sort((a, b) => a - b)) {
+        if (counted.count(at, 1_000) >= 3 || counted.count(at, 60_000) >= 60) {
+          refused++;
+          continue;
+        }
+        counted.add(at);
+        peak1s = Math.max(peak1s, counted.count(at, 1_000));
+        peak60s = Math.max(peak60s, counted.count(at, 60_000));
+      }
+      assert.equal(refused, 0, `${refused} of 200 arrivals over Jikan's limits`);
+      assert.equal(peak60s, 60, 'the minute window is used in full');
+      if (jitterMs === 0) assert.equal(peak1s, 3, 'the second window is used in full');
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.ts';
 import { GateBudget } from './gate-budget.ts';
+import type { PaceMemory } from './pace-memory.ts';
 import { validateGateOptions, type AcquireOptions, type GatePass, type GateSnapshot, type RateGate, type RateGateOptions } from './rate-gate.ts';
 import { onePass, WaitingLine, type Waiter } from './waiting-line.ts';
 import { WakeTimer } from './wake-timer.ts';
@@ -15,9 +16,11 @@ export class MemoryRateGate implements RateGate {
   constructor(
     private readonly options: RateGateOptions,
     private readonly clock: Clock,
+    /** Where the pace earlier runs learnt comes from and what this one learns goes. Default: none. */
+    private readonly memory?: PaceMemory,
   ) {
     validateGateOptions(options);
-    this.budget = new GateBudget(options, clock.now());
+    this.budget = new GateBudget(options, clock.now(), null, memory?.recalled);
     this.timer = new WakeTimer(clock, () => this.pump());
   }
 
@@ -58,6 +61,7 @@ export class MemoryRateGate implements RateGate {
     waiter.resolve(
       onePass(now - waiter.enqueuedAt, (feedback) => {
         const pauseMs = this.budget.learn({ passId, seq, feedback, at: this.clock.now() });
+        this.memory?.remember(this.budget.learnedPace());
         this.pump();
         return pauseMs;
       }),

@@ -25,7 +25,14 @@ const READ = `return {tonumber(redis.call('HGET', KEYS[1], 'v') or '0'), redis.c
 
 const budgetSchema: z.ZodType<GateBudgetState> = z.object({
   windows: z.array(z.object({ tat: z.number().nullable(), sent: z.array(z.number()) })),
-  adaptive: z.object({ pace: z.number(), learned: z.number(), headerCap: z.number(), changedAt: z.number(), credit: z.number().optional() }),
+  adaptive: z.object({
+    pace: z.number(),
+    learned: z.number(),
+    ceiling: z.number().positive().optional(),
+    headerCap: z.number(),
+    changedAt: z.number(),
+    credit: z.number().optional(),
+  }),
   pausedUntil: z.number().nullable(),
   granted: z.number(),
   grantedBeforePause: z.number(),

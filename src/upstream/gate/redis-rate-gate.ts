@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { GateBudget, type GateLesson } from './gate-budget.ts';
+import type { PaceMemory } from './pace-memory.ts';
 import { validateGateOptions, type AcquireOptions, type GatePass, type GateSnapshot, type RateGate, type RateGateOptions } from './rate-gate.ts';
 import { RedisBudgetRecord, type RedisScripting } from './redis-budget-record.ts';
 import { onePass, WaitingLine, type Waiter } from './waiting-line.ts';
@@ -28,6 +29,8 @@ export interface RedisRateGateOptions {
   stateTtlMs?: number;
   /** Wait before trying again after Redis failed, ms. Default 1,000, range 10-60,000. */
   retryMs?: number;
+  /** The pace earlier runs learnt, for a budget not in Redis (first use, or expired), and where lessons go. Default: none. */
+  memory?: PaceMemory;
 }
 
 /** A waiter picked to go, with the pass recorded for it in the budget being written. */
@@ -64,6 +67,7 @@ export class RedisRateGate implements RateGate {
   readonly #passLapseMs: number;
   readonly #pollMs: number;
   readonly #retryMs: number;
+  readonly #memory: PaceMemory | undefined;
   readonly #line = new WaitingLine(() => this.#kick());
   readonly #timer: WakeTimer;
   /** This process's passes not finished yet. */
@@ -90,6 +94,7 @@ export class RedisRateGate implements RateGate {
     this.#pollMs = checkRange('pollMs', settings.pollMs ?? 100, 5, 60_000);
     const stateTtlMs = checkRange('stateTtlMs', settings.stateTtlMs ?? 86_400_000, 60_000, 2_592_000_000);
     this.#retryMs = checkRange('retryMs', settings.retryMs ?? 1_000, 10, 60_000);
+    this.#memory = settings.memory;
     this.#record = new RedisBudgetRecord(redis, settings.key, stateTtlMs, this.#logger);
     this.#timer = new WakeTimer(settings.clock, () => this.#kick());
   }
@@ -135,9 +140,14 @@ export class RedisRateGate implements RateGate {
 
   /** The budget as this process sees it: the shared one last known, plus news not written yet. */
   #view(now: number): GateBudget {
-    const budget = new GateBudget(this.#options, now, this.#record.known.state);
+    const budget = this.#budget(now);
     for (const lesson of this.#lessons) budget.learn(lesson);
     return budget;
+  }
+
+  /** The shared budget as last known; the remembered pace when Redis holds none. */
+  #budget(now: number): GateBudget {
+    return new GateBudget(this.#options, now, this.#record.known.state, this.#memory?.recalled);
   }
 
   #kick(): void {
@@ -171,7 +181,7 @@ export class RedisRateGate implements RateGate {
     for (;;) {
       this.#again = false;
       const now = this.#clock.now();
-      const budget = new GateBudget(this.#options, now, this.#record.known.state);
+      const budget = this.#budget(now);
       const lessons = this.#lessons.slice();
       for (const lesson of lessons) budget.learn(lesson);
       const grants = this.#closed ? [] : this.#pick(budget, now);
@@ -208,7 +218,9 @@ export class RedisRateGate implements RateGate {
       onePass(now - waiter.enqueuedAt, (feedback) => {
         this.#inFlight--;
         const lesson: GateLesson = { passId, seq, feedback, at: this.#clock.now() };
-        const pauseMs = this.#view(lesson.at).learn(lesson);
+        const view = this.#view(lesson.at);
+        const pauseMs = view.learn(lesson);
+        this.#memory?.remember(view.learnedPace());
         this.#lessons.push(lesson);
         this.#kick();
         return pauseMs;
