@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+
+export { ConfigError } from './config-error.ts';
 
 /**
  * Every option Tsunagu reads, in one table: environment name, default, unit and range.
@@ -261,8 +264,8 @@ export const options = {
   },
   upstreamJitterMs: {
     env: 'UPSTREAM_JITTER_MS',
-    description: 'How much one request\'s way to an upstream may take longer or shorter than another\'s (event loop, a new connection, the network, queueing before the upstream counts it), +- this. Every rate window is held over its length plus twice this, which keeps arrivals within the upstream\'s limit whatever the delays within it (docs/rate-gates.md).',
-    default: '150',
+    description: 'How much one request\'s way to an upstream may take longer or shorter than another\'s (event loop, a new connection, the network, queueing before the upstream counts it), +- this. Every rate window is held over its length plus twice this, which keeps arrivals within the upstream\'s limit whatever the delays within it (docs/rate-gates.md). Raise it for a distant or unsteady link.',
+    default: '100',
     unit: 'ms, 0-5000',
     schema: int(0, 5_000),
   },
@@ -271,12 +274,6 @@ export const options = {
 type Options = typeof options;
 export type Config = { [K in keyof Options]: z.output<Options[K]['schema']> };
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /**
  * Builds the config from the environment, with `overrides` (from CLI flags, keyed by

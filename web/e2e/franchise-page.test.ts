@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { startDemo, type RunningDemo } from '../../src/cli/commands/demo-command.ts';
+import { startDemo, type RunningDemo } from '../../src/cli/commands/demo-action.ts';
 import type { FranchiseView } from '../../src/ingest/franchise-view.ts';
 import { chromiumUnavailable, launchChromium } from './chromium.ts';
 

@@ -21,8 +21,8 @@ const ANILIST_DOCUMENTED_PER_MINUTE = 90;
  * slides or is fixed to its clock (a fixed second is one of the windows), or on how
  * sends are spread within the window: evenly spaced sends s apart are the special case
  * in which four consecutive Jikan arrivals span at least 3s - 2J, so s >= (1 s + 2J) / 3.
- * The cost is the pace: L per W + 2J instead of per W (at J = 150 ms, 3 per 1.3 s and
- * 60 per 60.3 s).
+ * The cost is the pace: L per W + 2J instead of per W (at the default J = 100 ms, 3 per
+ * 1.2 s and 60 per 60.2 s).
  */
 export function arrivalGuardMs(jitterMs: number): number {
   return 2 * jitterMs;
