@@ -7,7 +7,6 @@ import { InProcessJobQueue } from './jobs/in-process-job-queue.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import { MemoryProgressBus } from './jobs/memory-progress-bus.ts';
 import type { Logger } from './log.ts';
-import { createRedisParts } from './redis/redis-parts.ts';
 import { createStore, type Store } from './store/store.ts';
 import { storeOptionsFromConfig } from './store/store-options.ts';
 import { PaceKeeper } from './upstream/gate/pace-memory.ts';
@@ -53,7 +52,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await createStore(config.databaseUrl, { logger, clock, ...storeOptionsFromConfig(config) }));
   // REDIS_URL makes processes one installation: BullMQ jobs, progress and rate budgets in Redis.
-  const redis = config.redisUrl ? createRedisParts({ ...config, redisUrl: config.redisUrl }, { logger, clock }) : null;
+  // Imported only then: BullMQ alone takes about half a second to load.
+  const redis = config.redisUrl
+    ? (await import('./redis/redis-parts.ts')).createRedisParts({ ...config, redisUrl: config.redisUrl }, { logger, clock })
+    : null;
   // What the gates learnt in earlier runs (429s): kept beside the budgets when they are shared, else in the store.
   const paceStore = redis?.paces ?? store.gatePaces;
   const paces = { anilist: await PaceKeeper.open(paceStore, 'anilist', logger), jikan: await PaceKeeper.open(paceStore, 'jikan', logger) };
