@@ -262,6 +262,12 @@ export const options = {
     unit: 'requests/min, 1-10000',
     schema: positive(10_000).optional(),
   },
+  runFrom: {
+    env: 'TSUNAGU_RUN_FROM',
+    description: 'What bin/tsunagu.mjs runs: `auto`, the built dist/ when it is as new as src/ and else the sources through tsx (slower to start, never out of date); `dist`, the build or an error saying to run `npm run build`; `src`, always the sources. Read by the launcher before anything else.',
+    default: 'auto',
+    schema: z.enum(['auto', 'dist', 'src']),
+  },
   upstreamJitterMs: {
     env: 'UPSTREAM_JITTER_MS',
     description: 'How much one request\'s way to an upstream may take longer or shorter than another\'s (event loop, a new connection, the network, queueing before the upstream counts it), +- this. Every rate window is held over its length plus twice this, which keeps arrivals within the upstream\'s limit whatever the delays within it (docs/rate-gates.md). Raise it for a distant or unsteady link.',
