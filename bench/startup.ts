@@ -5,7 +5,8 @@
  *
  *   node --import tsx bench/startup.ts [--runs 10]
  *
- * Each figure is the median of `--runs` runs, one at a time. The upstream is a loopback
+ * Each figure is the median of `--runs` runs, one at a time, the five measurements taking
+ * turns so that a busy moment of the machine falls on all of them alike. The upstream is a loopback
  * server that only notes when the first request arrives; the run is then stopped, so
  * nothing else is measured. `discover` opens an already migrated SQLite file, as every run
  * after the first does. dist/ is built first when it is not current.
@@ -47,12 +48,6 @@ function timeRun(args: string[], env: Record<string, string>, until?: Promise<nu
   });
 }
 
-async function medianOf(measure: () => Promise<number>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await measure());
-  return Math.round(median(times));
-}
-
 if (buildState(ROOT) !== 'fresh') {
   process.stderr.write('startup: building dist/ first...\n');
   await timeRun(['scripts/build.mjs'], {});
@@ -72,19 +67,29 @@ const databaseUrl = `sqlite:${join(dir, 'startup.sqlite')}`;
 
 try {
   await timeRun([BIN, 'migrate', '--database-url', databaseUrl], { TSUNAGU_RUN_FROM: 'dist' });
-  const help = (from: From) => medianOf(() => timeRun([BIN, '--help'], { TSUNAGU_RUN_FROM: from }));
-  const discover = (from: From) =>
-    medianOf(() => {
-      const reached = new Promise<number>((resolve) => (firstRequest = resolve));
-      const env = { TSUNAGU_RUN_FROM: from, DATABASE_URL: databaseUrl, ANILIST_URL: `${upstreamUrl}/anilist`, JIKAN_URL: `${upstreamUrl}/jikan`, UPSTREAM_TIMEOUT_MS: '60000' };
-      return timeRun([BIN, 'discover', '16498'], env, reached);
-    });
-  const bareNodeMs = await medianOf(() => timeRun(['-e', '0'], {}));
+  const help = (from: From) => () => timeRun([BIN, '--help'], { TSUNAGU_RUN_FROM: from });
+  const discover = (from: From) => () => {
+    const reached = new Promise<number>((resolve) => (firstRequest = resolve));
+    const env = { TSUNAGU_RUN_FROM: from, DATABASE_URL: databaseUrl, ANILIST_URL: `${upstreamUrl}/anilist`, JIKAN_URL: `${upstreamUrl}/jikan`, UPSTREAM_TIMEOUT_MS: '60000' };
+    return timeRun([BIN, 'discover', '16498'], env, reached);
+  };
+  const measures = {
+    bareNode: () => timeRun(['-e', '0'], {}),
+    helpDist: help('dist'),
+    helpSrc: help('src'),
+    discoverDist: discover('dist'),
+    discoverSrc: discover('src'),
+  };
+  const times = Object.fromEntries(Object.keys(measures).map((name) => [name, [] as number[]])) as Record<keyof typeof measures, number[]>;
+  for (let i = 0; i < runs; i++) {
+    for (const [name, measure] of Object.entries(measures) as [keyof typeof measures, () => Promise<number>][]) times[name].push(await measure());
+  }
+  const ms = (name: keyof typeof measures) => Math.round(median(times[name]));
   const result = {
     runs,
-    bareNodeMs,
-    helpMs: { dist: await help('dist'), src: await help('src') },
-    discoverToFirstRequestMs: { dist: await discover('dist'), src: await discover('src') },
+    bareNodeMs: ms('bareNode'),
+    helpMs: { dist: ms('helpDist'), src: ms('helpSrc') },
+    discoverToFirstRequestMs: { dist: ms('discoverDist'), src: ms('discoverSrc') },
   };
   process.stderr.write(
     `node -e 0: ${result.bareNodeMs} ms; --help: ${result.helpMs.dist} ms built, ${result.helpMs.src} ms from the sources; ` +
