@@ -179,8 +179,8 @@ export class AdaptiveRate {
 }
 
 /**
- * What a gate learnt about an upstream, as shares of its configured ceiling: the pace it
- * goes at, the most a 429 showed the upstream to take, and when either last changed.
+ * What a gate learnt about an upstream, as shares of `ceiling`: the pace it goes at, the
+ * most a 429 showed the upstream to take, and when either last changed.
  */
 export interface LearnedPace {
   pace: number;
