@@ -89,7 +89,7 @@ export const options = {
   },
   jikanRatePerMinute: {
     env: 'JIKAN_RATE_PER_MINUTE',
-    description: 'Jikan requests per minute (Jikan publishes 60/min); held together with the per-second rate, over 60 s plus twice UPSTREAM_JITTER_MS.',
+    description: 'Jikan requests per minute (Jikan publishes 60/min); held together with the per-second rate, over 60 s plus twice UPSTREAM_JITTER_MS or 1.2 s, whichever is more.',
     default: '60',
     unit: 'requests/min, 1-60',
     schema: positive(60),
@@ -270,7 +270,7 @@ export const options = {
   },
   upstreamJitterMs: {
     env: 'UPSTREAM_JITTER_MS',
-    description: 'How much one request\'s way to an upstream may take longer or shorter than another\'s (event loop, a new connection, the network, queueing before the upstream counts it), +- this. Every rate window is held over its length plus twice this, which keeps arrivals within the upstream\'s limit whatever the delays within it (docs/rate-gates.md). Raise it for a distant or unsteady link.',
+    description: 'How much one request\'s way to an upstream may take longer or shorter than another\'s (event loop, a new connection, the network, queueing before the upstream counts it), +- this. Every rate window is held over its length plus twice this (a minute window: at least 1.2 s), which keeps arrivals within the upstream\'s limit whatever the delays within it (docs/rate-gates.md). Raise it for a distant or unsteady link.',
     default: '100',
     unit: 'ms, 0-5000',
     schema: int(0, 5_000),

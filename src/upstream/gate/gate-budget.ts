@@ -52,7 +52,7 @@ export class GateBudget {
     /** The pace remembered from earlier runs, for a budget that starts afresh (no `state`). */
     recalled?: LearnedPace | null,
   ) {
-    this.windows = options.windows.map((spec) => new RateWindow(spec, options.guardMs));
+    this.windows = options.windows.map((spec) => new RateWindow(spec, spec.guardMs ?? options.guardMs));
     this.main = this.windows.reduce((a, b) => (b.spec.windowMs > a.spec.windowMs ? b : a));
     this.adaptive = new AdaptiveRate(this.main.spec.limit, this.main.spec.windowMs, now, {
       start: this.main.spec.start,

@@ -75,6 +75,8 @@ export interface RateWindowSpec {
    * Headers that overstate still cost one 429, after which the pace is what was accepted.
    */
   followAnnounced?: boolean;
+  /** Added to this window's log instead of the gate's `guardMs`, ms (see arrivalGuardMs). Default: the gate's. */
+  guardMs?: number;
 }
 
 /** What every RateGate implementation is configured with. */
@@ -86,9 +88,10 @@ export interface RateGateOptions {
   /** Pause after a 429 that names no wait: `initialMs`, doubled for each 429 in a row, at most `maxMs`. */
   rateLimitBackoff: { initialMs: number; maxMs: number };
   /**
-   * Added to every window's log and to upstream-named pauses, because the upstream counts
-   * arrivals while we count departures: with one-way latency varying within +-J, a guard
-   * of 2J keeps arrivals within every window (see arrivalGuardMs). ms.
+   * Added to every window's log (unless the window names its own) and to upstream-named
+   * pauses, because the upstream counts arrivals while we count departures: with one-way
+   * delays varying within +-J, a guard of 2J keeps arrivals within a window (see
+   * arrivalGuardMs). ms.
    */
   guardMs: number;
   /**
@@ -113,6 +116,7 @@ export function validateGateOptions(options: RateGateOptions): void {
     check(`windows[${i}].windowMs`, w.windowMs, 1);
     if (w.burst !== undefined) check(`windows[${i}].burst`, w.burst, 1);
     if (w.start !== undefined) check(`windows[${i}].start`, w.start, 1);
+    if (w.guardMs !== undefined) check(`windows[${i}].guardMs`, w.guardMs, 0);
   });
   check('maxInFlight', options.maxInFlight, 1);
   check('rateLimitBackoff.initialMs', options.rateLimitBackoff.initialMs, 0);
