@@ -8,8 +8,6 @@ import { RedisBudgetRecord, type RedisScripting } from './redis-budget-record.ts
 import { onePass, WaitingLine, type Waiter } from './waiting-line.ts';
 import { WakeTimer } from './wake-timer.ts';
 
-export type { RedisScripting } from './redis-budget-record.ts';
-
 export interface RedisRateGateOptions {
   /** The Redis key holding this upstream's budget; every process sharing the budget names the same key. */
   key: string;
