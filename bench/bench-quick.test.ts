@@ -50,6 +50,8 @@ test('the quick bench: every strategy reaches the same complete franchise, and t
       assert.deepEqual(runs[0]!.members, runs[1]!.members, `${key}: seed and tsunagu reached the same members`);
     }
     assert.ok(!('skipped' in results.serving), 'the serving bench ran');
+    assert.ok(results.startup && !('skipped' in results.startup), 'the start-up bench ran');
+    assert.ok(results.startup.helpMs.dist > 0 && results.startup.discoverToFirstRequestMs.dist > 0, JSON.stringify(results.startup));
 
     const markdown = await readFile(join(outDir, 'latest.md'), 'utf8');
     assert.match(markdown, /^\| Scenario \| Franchise/m);
@@ -57,6 +59,7 @@ test('the quick bench: every strategy reaches the same complete franchise, and t
       assert.ok(markdown.includes(`| ${row.franchise} (${row.size} /`) && markdown.includes(`| ${row.strategy} |`), `${row.franchise} ${row.strategy} is in the table`);
     }
     assert.match(markdown, /GET \/api\/anime\/80\/franchise/);
+    assert.match(markdown, /^\| `tsunagu --help` \| \d+ \| \d+ \|/m);
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }

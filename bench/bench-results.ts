@@ -59,6 +59,16 @@ export interface BulkStoreResult {
   detail?: unknown;
 }
 
+/** Start-up, medians of `runs` runs (bench/startup.ts): the built CLI and the sources through tsx. */
+export interface StartupResult {
+  runs: number;
+  /** `node -e 0`: what Node itself costs. */
+  bareNodeMs: number;
+  helpMs: { dist: number; src: number };
+  /** From spawning `tsunagu discover <id>` until its first request reaches the upstream. */
+  discoverToFirstRequestMs: { dist: number; src: number };
+}
+
 export interface BenchResults {
   /** The command that produced these results. */
   command: string;
@@ -72,5 +82,7 @@ export interface BenchResults {
   tsunaguEnv: Record<string, string>;
   rows: BenchRow[];
   serving: ServingResult | { skipped: string };
+  /** Absent in results written before start-up was measured. */
+  startup?: StartupResult | { skipped: string };
   bulkStore: (BulkStoreResult | { database: string; skipped: string })[];
 }

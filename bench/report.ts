@@ -39,6 +39,21 @@ function servingLines(serving: BenchResults['serving']): string[] {
   ];
 }
 
+function startupLines(startup: BenchResults['startup']): string[] {
+  if (!startup) return [];
+  if ('skipped' in startup) return [`Start-up: skipped (${startup.skipped}).`, ''];
+  return [
+    `Start-up (\`bench/startup.ts\`, median of ${startup.runs} runs; the built CLI is what \`npm ci\` makes, the sources through tsx what a checkout changed since its build runs):`,
+    '',
+    '| Command | Built (dist/) ms | Sources (tsx) ms | Built, over bare node ms |',
+    '|---|--:|--:|--:|',
+    `| \`node -e 0\` (bare node) | ${startup.bareNodeMs} | | |`,
+    `| \`tsunagu --help\` | ${startup.helpMs.dist} | ${startup.helpMs.src} | ${startup.helpMs.dist - startup.bareNodeMs} |`,
+    `| \`tsunagu discover 16498\`, to its first upstream request | ${startup.discoverToFirstRequestMs.dist} | ${startup.discoverToFirstRequestMs.src} | ${startup.discoverToFirstRequestMs.dist - startup.bareNodeMs} |`,
+    '',
+  ];
+}
+
 function bulkLines(bulk: BenchResults['bulkStore']): string[] {
   const lines = ['Bulk store (`bench/store-bulk.ts`: the whole offline catalog through `saveBatch`, 50 anime a transaction):', ''];
   lines.push('| Database | Anime | Relations | Seconds | Rows/s |', '|---|--:|--:|--:|--:|');
@@ -62,6 +77,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     ...servingLines(results.serving),
     '',
+    ...startupLines(results.startup),
     ...bulkLines(results.bulkStore),
     '',
   ];

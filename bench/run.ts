@@ -18,7 +18,7 @@ import { relationsFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { walkFranchise } from '../src/domain/franchise-walk.ts';
 import { startSimulator } from '../src/sim/simulator.ts';
-import type { BenchResults, BenchRow, BulkStoreResult, ServingResult } from './bench-results.ts';
+import type { BenchResults, BenchRow, BulkStoreResult, ServingResult, StartupResult } from './bench-results.ts';
 import { runBenchScript } from './bench-script.ts';
 import { levelCount, lowerBounds } from './bounds.ts';
 import { renderMarkdown } from './report.ts';
@@ -31,6 +31,7 @@ interface Plan {
   franchises: { name: string; rootId: number }[];
   tsunaguEnv: Record<string, string>;
   serveArgs: string[] | null;
+  startupArgs: string[];
   bulkStore: boolean;
 }
 
@@ -47,6 +48,7 @@ const FULL: Plan = {
   ],
   tsunaguEnv: {},
   serveArgs: ['--seconds', '10', '--connections', '10'],
+  startupArgs: ['--runs', '10'],
   bulkStore: true,
 };
 
@@ -65,6 +67,7 @@ const QUICK: Plan = {
   ],
   tsunaguEnv: { UPSTREAM_RATE_SCALE: String(QUICK_SCALE) },
   serveArgs: ['--seconds', '1', '--connections', '4'],
+  startupArgs: ['--runs', '2'],
   bulkStore: false,
 };
 
@@ -161,6 +164,8 @@ if (plan.serveArgs) {
   log(`serving: bench/serve-bench.ts ${plan.serveArgs.join(' ')}...`);
   serving = servingFrom(await runBenchScript('serve-bench.ts', plan.serveArgs));
 }
+log(`start-up: bench/startup.ts ${plan.startupArgs.join(' ')}...`);
+const startup = startupFrom(await runBenchScript('startup.ts', plan.startupArgs));
 let bulkStore: BenchResults['bulkStore'] = [{ database: 'sqlite, postgres', skipped: 'quick run: the whole catalog takes minutes' }];
 if (plan.bulkStore) {
   log('bulk store: bench/store-bulk.ts (SQLite and PostgreSQL)...');
@@ -186,6 +191,7 @@ const results: BenchResults = {
   tsunaguEnv: plan.tsunaguEnv,
   rows,
   serving,
+  startup,
   bulkStore,
 };
 await mkdir(outDir, { recursive: true });
@@ -221,6 +227,11 @@ function servingFrom(summary: Record<string, unknown>): ServingResult {
     errors: franchise.errors + healthz.errors,
     detail: summary,
   };
+}
+
+function startupFrom(summary: Record<string, unknown>): StartupResult {
+  const { runs, bareNodeMs, helpMs, discoverToFirstRequestMs } = summary as unknown as StartupResult;
+  return { runs, bareNodeMs, helpMs, discoverToFirstRequestMs };
 }
 
 function bulkFrom(summary: Record<string, unknown>): BulkStoreResult[] {

@@ -9,9 +9,9 @@ import type { JobQueue } from './jobs/job-queue.ts';
 import { JobRetention } from './jobs/job-retention.ts';
 import { MemoryProgressBus } from './jobs/memory-progress-bus.ts';
 import type { Logger } from './log.ts';
-import { createRedisParts } from './redis/redis-parts.ts';
 import { createStore, type Store } from './store/store.ts';
 import { storeOptionsFromConfig } from './store/store-options.ts';
+import { PaceKeeper } from './upstream/gate/pace-memory.ts';
 import type { Fetch } from './upstream/http/fetch.ts';
 import type { UpstreamObserver } from './upstream/upstream-observer.ts';
 import { createUpstreams, type UpstreamDeps, type Upstreams } from './upstream/upstreams.ts';
@@ -59,13 +59,20 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await createStore(config.databaseUrl, { logger, clock, ...storeOptionsFromConfig(config) }));
   // REDIS_URL makes processes one installation: BullMQ jobs, progress and rate budgets in Redis.
-  const redis = config.redisUrl ? createRedisParts({ ...config, redisUrl: config.redisUrl }, { logger, clock }) : null;
+  // Imported only then: BullMQ alone takes about half a second to load.
+  const redis = config.redisUrl
+    ? (await import('./redis/redis-parts.ts')).createRedisParts({ ...config, redisUrl: config.redisUrl }, { logger, clock })
+    : null;
+  // What the gates learnt in earlier runs (429s): kept beside the budgets when they are shared, else in the store.
+  const paceStore = redis?.paces ?? store.gatePaces;
+  const paces = { anilist: await PaceKeeper.open(paceStore, 'anilist', logger), jikan: await PaceKeeper.open(paceStore, 'jikan', logger) };
   const upstreams = createUpstreams(config, {
     logger,
     clock,
     fetch: options.fetch,
     observer: options.observer,
-    gates: options.gates ?? redis?.gates,
+    gates: options.gates ?? redis?.gates(paces),
+    paces,
   });
   const baseBus = options.bus ?? redis?.bus() ?? new MemoryProgressBus({ clock });
   const bus = options.observeBus ? options.observeBus(baseBus) : baseBus;
@@ -112,6 +119,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         await retention.stop();
         await queue.close({ graceMs: config.shutdownGraceMs });
         await bus.close();
+        await Promise.all([paces.anilist.close(), paces.jikan.close()]);
         await redis?.close();
         if (!options.store) await store.close();
       })();

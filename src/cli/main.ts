@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { CliError } from './cli-error.ts';
 import { registerConfigCommand } from './commands/config-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
@@ -9,11 +9,16 @@ import { registerServeCommand } from './commands/serve-command.ts';
 import { registerSimCommand } from './commands/sim-command.ts';
 import { registerWorkerCommand } from './commands/worker-command.ts';
 
+/**
+ * Every command: its name, flags and help, with an action that imports its module only
+ * when it runs, so `--help` and each command load what they use and nothing more.
+ */
 export function buildProgram(): Command {
   const program = new Command('tsunagu')
     .description('Find a whole anime franchise from one title, ingest it from AniList and Jikan, and show it.')
     .version('0.1.0')
-    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(`tsunagu: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerConfigCommand(program);
   registerDemoCommand(program);
@@ -25,14 +30,48 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; failures print one clear line on stderr and set the exit code. */
+/**
+ * The command word `args` names, when no command of `program` has that name: commander
+ * would otherwise answer `tsunagu sync --help` with the main help and success.
+ */
+export function unknownCommand(program: Command, args: readonly string[]): string | null {
+  const operands: string[] = [];
+  for (let i = 0; i < args.length && operands.length < 2; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      operands.push(...args.slice(i + 1, i + 3));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      operands.push(arg);
+      // Only `help <command>` names a command in its second word.
+      if (operands[0] !== 'help') break;
+      continue;
+    }
+    const option = program.options.find((o) => o.short === arg || o.long === arg);
+    if (option && (option.required || option.optional) && !arg.includes('=')) i++;
+  }
+  const name = operands[0] === 'help' ? operands[1] : operands[0];
+  if (name === undefined || name === 'help') return null;
+  return program.commands.some((c) => c.name() === name || c.aliases().includes(name)) ? null : name;
+}
+
+/** Runs the CLI; failures print one clear line on stderr and set the exit code (2: bad usage). */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  const unknown = unknownCommand(program, argv.slice(2));
+  if (unknown !== null) {
+    const known = program.commands.map((c) => c.name()).join(', ');
+    process.stderr.write(`tsunagu: unknown command '${unknown}' (commands: ${known}; add --help for usage)\n`);
+    process.exitCode = 2;
+    return;
+  }
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // Commander has printed its message; help and --version end with 0, every usage error with 2.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     if (error instanceof ConfigError || error instanceof CliError) {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+
+export { ConfigError } from './config-error.ts';
 
 /**
  * Every option Tsunagu reads, in one table: environment name, default, unit and range.
@@ -58,10 +61,10 @@ export const options = {
   },
   anilistRatePerMinute: {
     env: 'ANILIST_RATE_PER_MINUTE',
-    description: 'AniList requests per minute before any response has said more; then the pace follows what `X-RateLimit-Limit` announces, minus headroom, up to ANILIST_MAX_RATE_PER_MINUTE.',
+    description: 'AniList requests per minute before any response has said more; then the pace follows what `X-RateLimit-Limit` announces, minus headroom (up to ANILIST_MAX_RATE_PER_MINUTE when set).',
     default: '28',
-    unit: 'requests/min, 1-90',
-    schema: positive(90),
+    unit: 'requests/min, 1-10000',
+    schema: positive(10_000),
   },
   anilistBurst: {
     env: 'ANILIST_BURST',
@@ -79,15 +82,15 @@ export const options = {
   },
   jikanRatePerSecond: {
     env: 'JIKAN_RATE_PER_SECOND',
-    description: 'Jikan requests per second (Jikan publishes 3/s).',
-    default: '2',
+    description: 'Jikan requests per second (Jikan publishes 3/s); held over 1 s plus twice UPSTREAM_JITTER_MS, so arrivals stay within it.',
+    default: '3',
     unit: 'requests/s, 0.1-3',
     schema: positive(3),
   },
   jikanRatePerMinute: {
     env: 'JIKAN_RATE_PER_MINUTE',
-    description: 'Jikan requests per minute (Jikan publishes 60/min); held together with the per-second rate.',
-    default: '55',
+    description: 'Jikan requests per minute (Jikan publishes 60/min); held together with the per-second rate, over 60 s plus twice UPSTREAM_JITTER_MS or 1.2 s, whichever is more.',
+    default: '60',
     unit: 'requests/min, 1-60',
     schema: positive(60),
   },
@@ -268,10 +271,23 @@ export const options = {
   },
   anilistMaxRatePerMinute: {
     env: 'ANILIST_MAX_RATE_PER_MINUTE',
-    description: 'The most AniList requests per minute the gate ever sends, whatever `X-RateLimit-Limit` announces (AniList documents 90). A start pace above it is lowered to it.',
-    default: '90',
-    unit: 'requests/min, 1-90',
-    schema: positive(90),
+    description: 'A cap on AniList requests per minute, whatever `X-RateLimit-Limit` announces; a start pace above it is lowered to it. Unset: follow what the server announces, minus headroom (a server whose headers overstate costs one 429, then the pace is what it accepted).',
+    default: undefined,
+    unit: 'requests/min, 1-10000',
+    schema: positive(10_000).optional(),
+  },
+  runFrom: {
+    env: 'TSUNAGU_RUN_FROM',
+    description: 'What bin/tsunagu.mjs runs: `auto`, the built dist/ when it is as new as src/ and else the sources through tsx (slower to start, never out of date); `dist`, the build or an error saying to run `npm run build`; `src`, always the sources. Read by the launcher before anything else.',
+    default: 'auto',
+    schema: z.enum(['auto', 'dist', 'src']),
+  },
+  upstreamJitterMs: {
+    env: 'UPSTREAM_JITTER_MS',
+    description: 'How much one request\'s way to an upstream may take longer or shorter than another\'s (event loop, a new connection, the network, queueing before the upstream counts it), +- this. Every rate window is held over its length plus twice this (a minute window: at least 1.2 s), which keeps arrivals within the upstream\'s limit whatever the delays within it (docs/rate-gates.md). Raise it for a distant or unsteady link.',
+    default: '100',
+    unit: 'ms, 0-5000',
+    schema: int(0, 5_000),
   },
   coverHosts: {
     env: 'COVER_HOSTS',
@@ -307,12 +323,6 @@ export const options = {
 type Options = typeof options;
 export type Config = { [K in keyof Options]: z.output<Options[K]['schema']> };
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /**
  * Builds the config from the environment, with `overrides` (from CLI flags, keyed by

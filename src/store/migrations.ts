@@ -118,6 +118,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('job_dedupe_finished').execute();
       },
     },
+    // What each upstream's rate gate learnt from 429s, so the next run starts from it.
+    '0003_gate_pace': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('gate_pace')
+          .addColumn('upstream', 'text', (c) => c.primaryKey())
+          .addColumn('pace', 'double precision', (c) => c.notNull())
+          .addColumn('learned', 'double precision', (c) => c.notNull())
+          .addColumn('ceiling', 'double precision', (c) => c.notNull())
+          .addColumn('changed_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable('gate_pace').execute();
+      },
+    },
     // Every cover size AniList gives, and the cover proxy's cache (src/covers/): one row per
     // entry and size, the image bytes or why they could not be had, keyed to the URL they
     // came from so a new upstream URL is fetched again.

@@ -102,12 +102,22 @@ export interface CoverTable {
   retry_at: number | null;
 }
 
+/** What an upstream's rate gate learnt, kept across runs (see LearnedPace). */
+export interface GatePaceTable {
+  upstream: string;
+  pace: number;
+  learned: number;
+  ceiling: number;
+  changed_at: number;
+}
+
 export interface StoreSchema {
   anime: AnimeTable;
   relation: RelationTable;
   pending_relation: PendingRelationTable;
   job: JobTable;
   cover: CoverTable;
+  gate_pace: GatePaceTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -5,8 +5,8 @@ import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { isId } from './anime-row.ts';
 import { createAnimeRepository, type AnimeRepository, type AnimeUpsertResult } from './anime-repository.ts';
+import { createGatePaceRepository, type GatePaceRepository } from './gate-pace-repository.ts';
 import { parseDatabaseUrl, redact } from './database-url.ts';
-import { postgresDialect } from './dialect/postgres-dialect.ts';
 import { sqliteDialect } from './dialect/sqlite-dialect.ts';
 import { checkInvariants, type InvariantReport } from './invariants.ts';
 import { createCoverRepository, type CoverRepository } from './cover-repository.ts';
@@ -29,6 +29,8 @@ export interface Store {
   readonly jobs: JobRepository;
   /** The cover proxy's cache of cover images. */
   readonly covers: CoverRepository;
+  /** What the rate gates learnt, kept across runs. */
+  readonly gatePaces: GatePaceRepository;
   /**
    * One ingest batch in one transaction: the anime (multi-row upsert), then their relations
    * with inverses inferred, and every pending edge that now has both ends promoted.
@@ -61,7 +63,7 @@ export interface StoreOptions {
 
 /** Opens the database a URL names (see parseDatabaseUrl), brings or checks its schema, and returns the store. */
 export async function createStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
-  const { db, dialect, schema } = openDatabase(databaseUrl, options);
+  const { db, dialect, schema } = await openDatabase(databaseUrl, options);
   try {
     if (options.migrate ?? dialect === 'sqlite') {
       await migrateToLatest(db, dialect, schema);
@@ -82,7 +84,7 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
 
 /** Applies every pending migration to the database a URL names and says which ran. */
 export async function migrateDatabase(databaseUrl: string, options: Pick<StoreOptions, 'busyTimeoutMs' | 'poolSize'> = {}): Promise<MigrationReport> {
-  const { db, dialect, schema } = openDatabase(databaseUrl, options);
+  const { db, dialect, schema } = await openDatabase(databaseUrl, options);
   try {
     return await migrateToLatest(db, dialect, schema);
   } finally {
@@ -90,11 +92,13 @@ export async function migrateDatabase(databaseUrl: string, options: Pick<StoreOp
   }
 }
 
-function openDatabase(databaseUrl: string, options: StoreOptions): { db: Kysely<StoreSchema>; dialect: Dialect; schema?: string } {
+async function openDatabase(databaseUrl: string, options: StoreOptions): Promise<{ db: Kysely<StoreSchema>; dialect: Dialect; schema?: string }> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === 'sqlite') {
     return { db: new Kysely<StoreSchema>({ dialect: sqliteDialect(target.path, { busyTimeoutMs: options.busyTimeoutMs ?? 10_000 }) }), dialect: 'sqlite' };
   }
+  // Imported only for PostgreSQL, so a SQLite run does not load pg.
+  const { postgresDialect } = await import('./dialect/postgres-dialect.ts');
   const dialect = postgresDialect(target.connectionString, {
     poolSize: options.poolSize ?? 10,
     schema: target.schema,
@@ -110,6 +114,7 @@ function buildStore(ctx: StoreContext, close: () => Promise<void>): Store {
     relations: createRelationRepository(ctx),
     jobs: createJobRepository(ctx),
     covers: createCoverRepository(ctx),
+    gatePaces: createGatePaceRepository(ctx),
     db: ctx.db,
     saveBatch(list, edges) {
       return withTransaction(ctx, async (c) => {

@@ -77,6 +77,32 @@ describe('rate gates adapt to what the upstream really allows', () => {
     assert.equal(upstreams.gates.anilist.snapshot().ratePerMinute, 28);
   });
 
+  it('AniList announcing and enforcing 270/min, no cap set: the pace follows it, minus headroom, without a 429', { timeout: 60_000 }, async () => {
+    const { upstreams, results, stats } = await run({ anilistRatePerMinute: 270 }, {}, (u) => [...catalog.media.keys()].slice(0, 300).map((id) => u.anilist.fetchMedia([id])));
+    assert.equal((results as { entries: Map<number, unknown> }[]).filter((r) => r.entries.size === 1).length, 300);
+    assert.equal(stats.anilist.rateLimited, 0);
+    assert.equal(upstreams.gates.anilist.snapshot().ratePerMinute, 256, '270 announced, minus headroom');
+    assert.ok(stats.anilist.peak60s > 90 && stats.anilist.peak60s <= 256, `peak ${stats.anilist.peak60s} per 60 s: past the documented 90`);
+  });
+
+  it('AniList whose headers claim 270 while it enforces 90, no cap set: one 429, then a pace it accepts', { timeout: 60_000 }, async () => {
+    const { upstreams, results, stats } = await run({ anilistRatePerMinute: 90, anilistHeaderLimit: 270 }, {}, (u) =>
+      [...catalog.media.keys()].slice(0, 250).map((id) => u.anilist.fetchMedia([id])),
+    );
+    assert.equal((results as { entries: Map<number, unknown> }[]).filter((r) => r.entries.size === 1).length, 250);
+    assert.equal(stats.anilist.rateLimited, 1, 'exactly one 429: the gate learnt from it');
+    assert.ok(upstreams.gates.anilist.snapshot().ratePerMinute <= 90, `now paced at ${upstreams.gates.anilist.snapshot().ratePerMinute}/min`);
+  });
+
+  it('ANILIST_MAX_RATE_PER_MINUTE caps the pace whatever AniList announces', { timeout: 60_000 }, async () => {
+    const { upstreams, stats } = await run({ anilistRatePerMinute: 270 }, { anilistMaxRatePerMinute: 90 }, (u) =>
+      [...catalog.media.keys()].slice(0, 150).map((id) => u.anilist.fetchMedia([id])),
+    );
+    assert.equal(stats.anilist.rateLimited, 0);
+    assert.equal(upstreams.gates.anilist.snapshot().ratePerMinute, 90);
+    assert.ok(stats.anilist.peak60s <= 90, `peak ${stats.anilist.peak60s} per 60 s`);
+  });
+
   it('Jikan in 429 storms (no Retry-After): the whole upstream waits longer each time, no retry storm', { timeout: 60_000 }, async () => {
     const malIds = [...catalog.mal.keys()].slice(0, 80);
     const { upstreams, results, paused, stats } = await run({ faults: 'storm=0.04:6@jikan', seed: 7 }, {}, (u) => malIds.map((id) => u.jikan.fetchFull(id)));

@@ -5,6 +5,7 @@ import { AniListClient } from './anilist/anilist-client.ts';
 import { anilistBodyStatus } from './anilist/anilist-schema.ts';
 import { anilistGateOptions, jikanGateOptions } from './gate/gate-presets.ts';
 import { MemoryRateGate } from './gate/memory-rate-gate.ts';
+import type { PaceMemory } from './gate/pace-memory.ts';
 import type { RateGate } from './gate/rate-gate.ts';
 import type { Fetch } from './http/fetch.ts';
 import { UpstreamHttp } from './http/upstream-http.ts';
@@ -22,6 +23,8 @@ export interface UpstreamDeps {
   observer?: UpstreamObserver;
   /** Gates to use instead of in-memory ones built from the config (e.g. Redis gates shared by workers). */
   gates?: Partial<Record<UpstreamName, RateGate>>;
+  /** What earlier runs learnt, for the in-memory gates built here. Default: nothing remembered. */
+  paces?: Partial<Record<UpstreamName, PaceMemory>>;
   /** Backoff jitter; default Math.random. */
   random?: () => number;
 }
@@ -41,8 +44,8 @@ const MAX_BACKOFF_MS = 30_000;
 export function createUpstreams(config: Config, deps: UpstreamDeps): Upstreams {
   const clock = deps.clock ?? systemClock;
   const gates: Record<UpstreamName, RateGate> = {
-    anilist: deps.gates?.anilist ?? new MemoryRateGate(anilistGateOptions(config), clock),
-    jikan: deps.gates?.jikan ?? new MemoryRateGate(jikanGateOptions(config), clock),
+    anilist: deps.gates?.anilist ?? new MemoryRateGate(anilistGateOptions(config), clock, deps.paces?.anilist),
+    jikan: deps.gates?.jikan ?? new MemoryRateGate(jikanGateOptions(config), clock, deps.paces?.jikan),
   };
   const http = (upstream: UpstreamName, headers: Record<string, string>, bodyStatus: (json: unknown) => number | null, urlOption: string) =>
     new UpstreamHttp({

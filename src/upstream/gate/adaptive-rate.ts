@@ -1,8 +1,13 @@
 /**
- * How fast a gate goes, as a share of its configured ceiling. Pure state, fed by what
- * responses say: rate headers set the cap (from the start pace up to the ceiling, never
- * past it), a generous `remaining` lends a burst, low `remaining` and 429s cut the pace,
- * and quiet windows let it climb back slowly.
+ * How fast a gate goes, as a share of its ceiling. Pure state, fed by what responses say:
+ * rate headers set the cap (from the start pace up to the ceiling, never past it), a
+ * generous `remaining` lends a burst, low `remaining` and 429s cut the pace, and quiet
+ * windows let it climb back slowly. What 429s taught can be kept across runs
+ * (learnedPace, recall).
+ *
+ * The ceiling is the configured limit of the gate's longest window; a gate that follows
+ * the upstream (AniList without a cap) raises it to whatever the headers announce, and
+ * every cut pace keeps its rate in requests when it does.
  */
 export class AdaptiveRate {
   /** The pace, a share of the ceiling. */
@@ -22,23 +27,39 @@ export class AdaptiveRate {
   private credit = 0;
   /** When the pace last changed, ms since epoch. */
   private changedAt: number;
+  /** Requests per window at full pace. */
+  private ceilingLimit: number;
+  /** The pace before any header, requests per window. */
+  private readonly startLimit: number;
+  /** Requests per window the gate never goes below, so a run of 429s cannot stall it for good. */
+  private readonly floorLimit: number;
+  private readonly learns: boolean;
+  private readonly follows: boolean;
 
   constructor(
     /** The configured requests per window of the gate's longest window. */
-    private readonly ceiling: number,
+    ceiling: number,
     private readonly windowMs: number,
     now: number,
-    options: { start?: number; learnFromRateLimits?: boolean } = {},
+    options: { start?: number; learnFromRateLimits?: boolean; followAnnounced?: boolean } = {},
   ) {
     this.changedAt = now;
+    this.ceilingLimit = ceiling;
     this.startLimit = Math.min(ceiling, options.start ?? ceiling);
+    this.floorLimit = MIN_SCALE * ceiling;
     this.headerCap = this.startLimit / ceiling;
     this.learns = options.learnFromRateLimits ?? true;
+    this.follows = options.followAnnounced ?? false;
   }
 
-  /** The pace before any header, requests per window. */
-  private readonly startLimit: number;
-  private readonly learns: boolean;
+  /** Requests per window at full pace: the configured ceiling, or more when following what the upstream announced. */
+  get ceiling(): number {
+    return this.ceilingLimit;
+  }
+
+  private get minScale(): number {
+    return Math.min(1, this.floorLimit / this.ceilingLimit);
+  }
 
   /**
    * Whether the next request may skip pacing because the upstream's `remaining` allows it;
@@ -57,8 +78,9 @@ export class AdaptiveRate {
     return true;
   }
 
+  /** The pace now, a share of the ceiling. */
   get scale(): number {
-    return Math.max(MIN_SCALE, Math.min(this.pace, this.headerCap));
+    return Math.max(this.minScale, Math.min(this.pace, this.headerCap));
   }
 
   /**
@@ -69,7 +91,8 @@ export class AdaptiveRate {
    */
   onResponse(now: number, limit: number | null, remaining: number | null, inFlight = 0): boolean {
     if (limit !== null && limit > 0) {
-      this.headerCap = Math.min(1, Math.max(MIN_SCALE, (limit - headroom(limit)) / this.ceiling));
+      if (this.follows && limit > this.ceilingLimit) this.adopt({ pace: this.pace, learned: this.learned }, this.ceilingLimit, limit);
+      this.headerCap = Math.min(1, Math.max(this.minScale, (limit - headroom(limit)) / this.ceilingLimit));
       // Trusted only while no 429 has shown the headers to overstate (learned < 1) and the pace is not cut.
       this.credit =
         remaining !== null && this.learned >= 1 && this.pace >= this.headerCap ? Math.max(0, remaining - burstMargin(limit) - inFlight) : 0;
@@ -77,7 +100,7 @@ export class AdaptiveRate {
         // The upstream counts more than we send (another client on the address, or
         // queries costing more than one): slow down before it answers 429.
         if (now - this.changedAt >= this.windowMs / 10) {
-          this.pace = Math.max(MIN_SCALE, this.scale * LOW_REMAINING_FACTOR);
+          this.pace = Math.max(this.minScale, this.scale * LOW_REMAINING_FACTOR);
           this.changedAt = now;
         }
         return true;
@@ -97,43 +120,86 @@ export class AdaptiveRate {
 
   /** The pace as plain data, so a gate shared by processes (Redis) can keep it between calls. */
   state(): AdaptiveRateState {
-    return { pace: this.pace, learned: this.learned, headerCap: this.headerCap, changedAt: this.changedAt, credit: this.credit };
+    return { ...this.learnedPace(), headerCap: this.headerCap, credit: this.credit };
   }
 
   restore(state: AdaptiveRateState): void {
-    ({ pace: this.pace, learned: this.learned, headerCap: this.headerCap, changedAt: this.changedAt } = state);
+    const from = state.ceiling ?? this.ceilingLimit;
+    this.headerCap = Math.min(1, (state.headerCap * from) / this.adopt(state, from));
+    this.changedAt = state.changedAt;
     this.credit = state.credit ?? 0;
   }
 
   /** A 429 starting a new pause; `sentInWindow` is what we sent in the last window, the refused request included. */
   onRateLimited(now: number, sentInWindow: number): void {
     this.credit = 0;
-    // A fixed, published limit (Jikan): the pause is the whole lesson.
-    if (!this.learns) return;
     const accepted = Math.max(0, sentInWindow - 1);
-    if (accepted >= Math.min(EVIDENCE, (this.ceiling * this.scale) / 2)) {
+    if (this.learns && accepted >= Math.min(EVIDENCE, (this.ceilingLimit * this.scale) / 2)) {
       // Refused after a fair number in one window: that number is the real limit (or our share of it).
-      this.learned = Math.max(MIN_SCALE, (accepted * (1 - HEADROOM_SHARE)) / this.ceiling);
+      this.learned = Math.max(this.minScale, (accepted * (1 - HEADROOM_SHARE)) / this.ceilingLimit);
       this.pace = this.learned;
     } else {
-      // Refused after few requests: a burst limiter or someone else's traffic, not our
-      // window. Halve for a while; the limit learnt so far stands.
-      this.pace = Math.max(MIN_SCALE, this.scale / 2);
+      // Refused after few requests (a burst limiter, someone else's traffic), or by an
+      // upstream whose limits are fixed and published (Jikan: MyAnimeList limiting it,
+      // other clients on the address): not our window's real limit. Halve the pace
+      // (multiplicative decrease); quiet windows climb it back (additive increase) to the
+      // limit learnt so far.
+      this.pace = Math.max(this.minScale, this.scale / 2);
     }
     this.changedAt = now;
   }
+
+  /** What 429s and low `remaining` taught, the part worth keeping across runs (headers are read afresh). */
+  learnedPace(): LearnedPace {
+    return { pace: this.pace, learned: this.learned, ceiling: this.ceilingLimit, changedAt: this.changedAt };
+  }
+
+  /** Starts from a pace remembered from an earlier run; anything out of range is ignored. */
+  recall(remembered: LearnedPace): void {
+    const { pace, learned, ceiling, changedAt } = remembered;
+    const share = (x: number) => Number.isFinite(x) && x > 0 && x <= 1;
+    if (!share(pace) || !share(learned) || !(ceiling > 0 && Number.isFinite(ceiling)) || !Number.isFinite(changedAt)) return;
+    this.adopt(remembered, ceiling);
+    this.changedAt = changedAt;
+  }
+
+  /**
+   * Takes over a pace and learned limit that were shares of `from` requests per window,
+   * keeping their rates in requests (full stays full: the headers then cap it). A gate
+   * that follows the upstream keeps the higher of the two ceilings; others keep their own.
+   * Returns the ceiling now held.
+   */
+  private adopt(shares: { pace: number; learned: number }, from: number, to = this.follows ? Math.max(this.ceilingLimit, from) : this.ceilingLimit): number {
+    const rescale = (share: number) => (share >= 1 ? 1 : Math.max(this.floorLimit / to, Math.min(1, (share * from) / to)));
+    this.pace = rescale(shares.pace);
+    this.learned = rescale(shares.learned);
+    this.ceilingLimit = to;
+    return to;
+  }
 }
 
-export interface AdaptiveRateState {
+/**
+ * What a gate learnt about an upstream, as shares of `ceiling`: the pace it goes at, the
+ * most a 429 showed the upstream to take, and when either last changed.
+ */
+export interface LearnedPace {
   pace: number;
   learned: number;
-  headerCap: number;
+  /** Requests per window the shares are of. */
+  ceiling: number;
+  /** ms since epoch. */
   changedAt: number;
+}
+
+export interface AdaptiveRateState extends Omit<LearnedPace, 'ceiling'> {
+  /** Absent in budgets written before ceilings could follow the upstream: the configured one. */
+  ceiling?: number;
+  headerCap: number;
   /** Absent in budgets written before bursting on `remaining` existed: no credit. */
   credit?: number;
 }
 
-/** Below this share of the ceiling the gate never goes, so a run of 429s cannot stall it for good. */
+/** Below this share of the configured ceiling the gate never goes, so a run of 429s cannot stall it for good. */
 const MIN_SCALE = 0.05;
 /** Kept unused of what the upstream says it allows: clocks and windows never line up exactly. */
 const HEADROOM_SHARE = 0.05;

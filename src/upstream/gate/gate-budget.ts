@@ -1,4 +1,4 @@
-import { AdaptiveRate, type AdaptiveRateState } from './adaptive-rate.ts';
+import { AdaptiveRate, type AdaptiveRateState, type LearnedPace } from './adaptive-rate.ts';
 import type { GateFeedback, RateGateOptions } from './rate-gate.ts';
 import { RateWindow, type RateWindowState } from './rate-window.ts';
 
@@ -49,12 +49,15 @@ export class GateBudget {
     private readonly options: RateGateOptions,
     now: number,
     state?: GateBudgetState | null,
+    /** The pace remembered from earlier runs, for a budget that starts afresh (no `state`). */
+    recalled?: LearnedPace | null,
   ) {
-    this.windows = options.windows.map((spec) => new RateWindow(spec, options.guardMs));
+    this.windows = options.windows.map((spec) => new RateWindow(spec, spec.guardMs ?? options.guardMs));
     this.main = this.windows.reduce((a, b) => (b.spec.windowMs > a.spec.windowMs ? b : a));
     this.adaptive = new AdaptiveRate(this.main.spec.limit, this.main.spec.windowMs, now, {
       start: this.main.spec.start,
       learnFromRateLimits: options.learnFromRateLimits,
+      followAnnounced: this.main.spec.followAnnounced,
     });
     // A state written under other windows (the settings changed) would pace wrongly: start afresh.
     if (state && state.windows.length === this.windows.length) {
@@ -65,6 +68,8 @@ export class GateBudget {
       this.grantedBeforePause = state.grantedBeforePause;
       this.pausesInARow = state.pausesInARow;
       this.open = { ...state.open };
+    } else if (recalled) {
+      this.adaptive.recall(recalled);
     }
   }
 
@@ -84,6 +89,24 @@ export class GateBudget {
     return this.adaptive.scale;
   }
 
+  /** What 429s and low `remaining` taught, worth keeping across runs. */
+  learnedPace(): LearnedPace {
+    return this.adaptive.learnedPace();
+  }
+
+  /** Requests per minute the longest window allows at the current pace. */
+  get ratePerMinute(): number {
+    return (this.adaptive.ceiling * this.adaptive.scale * 60_000) / this.main.spec.windowMs;
+  }
+
+  /**
+   * What every window's configured limit is multiplied by now: the pace, and for a gate
+   * that follows the upstream past its configured ceiling, how far it followed.
+   */
+  private get windowScale(): number {
+    return (this.adaptive.scale * this.adaptive.ceiling) / this.main.spec.limit;
+  }
+
   /** ms since epoch, or null when not paused at `now`. */
   pausedAt(now: number): number | null {
     return this.pausedUntil > now ? this.pausedUntil : null;
@@ -91,7 +114,7 @@ export class GateBudget {
 
   /** The earliest time every window and the pause let a request go (may be in the past); in-flight aside. */
   earliest(now: number): number {
-    const scale = this.adaptive.scale;
+    const scale = this.windowScale;
     const unpaced = this.adaptive.bursting(this.main.sentInWindow(now));
     return Math.max(this.pausedUntil, ...this.windows.map((w) => w.earliest(now, scale, unpaced && w === this.main)));
   }
@@ -110,7 +133,7 @@ export class GateBudget {
 
   /** Records a send now; returns the pass's number. */
   grant(now: number, passId: string, lapseAt: number): number {
-    const scale = this.adaptive.scale;
+    const scale = this.windowScale;
     const unpaced = this.adaptive.spendCredit(this.main.sentInWindow(now));
     for (const w of this.windows) w.record(now, scale, unpaced && w === this.main);
     this.open[passId] = lapseAt;
@@ -125,7 +148,7 @@ export class GateBudget {
       if (seq > this.grantedBeforePause) this.pausesInARow = 0;
       const low = this.adaptive.onResponse(now, feedback.limit ?? null, feedback.remaining ?? null, this.openCount(now));
       if (low) {
-        const scale = this.adaptive.scale;
+        const scale = this.windowScale;
         for (const w of this.windows) w.holdUntil(now + w.interval(scale), scale);
       }
       return 0;
@@ -142,7 +165,8 @@ export class GateBudget {
       this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
       this.adaptive.onRateLimited(now, this.main.sentInWindow(now));
     }
-    const scale = this.adaptive.scale;
+    // Resume gently: one request when the pause ends, the rest paced, no saved-up burst.
+    const scale = this.windowScale;
     for (const w of this.windows) w.holdUntil(this.pausedUntil, scale);
     return Math.max(0, this.pausedUntil - now);
   }

@@ -16,7 +16,7 @@ const base: RateGateOptions = {
 /**
  * The behaviour every RateGate must have, registered as node:test tests. Time comes from
  * a ManualClock passed to `makeGate`, so an implementation must take all its time from
- * that clock (a Redis gate passes `clock.now()` into its scripts).
+ * that clock (the Redis gate computes on it and uses Redis only to order its writes).
  */
 export function rateGateConformance(name: string, makeGate: MakeGate, cleanup?: (gate: RateGate) => Promise<void> | void): void {
   describe(`RateGate conformance: ${name}`, () => {
@@ -261,12 +261,59 @@ export function rateGateConformance(name: string, makeGate: MakeGate, cleanup?: 
       await done();
     });
 
-    it('with learnFromRateLimits off, pauses after a 429 and then goes on at the configured pace', async () => {
+    it('with learnFromRateLimits off, every 429 halves the pace, and quiet minutes climb it back to the ceiling', async () => {
       const { clock, gate, callers, done } = await setup({ windows: [{ limit: 60, windowMs: 60_000 }], learnFromRateLimits: false });
       await Promise.all([callers(40), clock.advance(1)]);
       const { pauseMs } = (await gate.acquire()).finish({ outcome: 'rate-limited', retryAfterMs: null });
       assert.equal(pauseMs, 1_000);
-      assert.equal(gate.snapshot().ratePerMinute, 60);
+      assert.equal(gate.snapshot().ratePerMinute, 30, 'halved, although 40 were accepted: a fixed limit teaches nothing');
+      const next = gate.acquire();
+      await clock.advance(61_000);
+      (await next).finish({ outcome: 'rate-limited', retryAfterMs: null });
+      assert.equal(gate.snapshot().ratePerMinute, 15, 'halved again by the next pause');
+      let previous = 15;
+      let minutes = 0;
+      for (; previous < 60 && minutes < 100; minutes++) {
+        const pass = gate.acquire();
+        await clock.advance(61_000);
+        (await pass).finish({ outcome: 'ok' });
+        const now = gate.snapshot().ratePerMinute;
+        assert.ok(now >= previous && now - previous <= 3 + 1e-9 && now <= 60, `minute ${minutes}: ${previous} -> ${now}`);
+        previous = now;
+      }
+      assert.equal(previous, 60, 'back at the ceiling');
+      assert.ok(minutes >= 15, `climbed 15 -> 60/min in only ${minutes} quiet minutes`);
+      await done();
+    });
+
+    it('following the upstream: X-RateLimit-Limit raises the ceiling past the configured one, minus headroom', async () => {
+      const { gate, done } = await setup({ windows: [{ limit: 90, windowMs: 60_000, burst: 3, start: 28, followAnnounced: true }] });
+      assert.equal(gate.snapshot().ratePerMinute, 28, 'no header yet: the start pace');
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 270, remaining: 269 });
+      assert.equal(gate.snapshot().ratePerMinute, 256, '270 announced, minus headroom');
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 30, remaining: 20 });
+      assert.equal(gate.snapshot().ratePerMinute, 28, 'degraded mode announced');
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 500, remaining: 400 });
+      assert.equal(gate.snapshot().ratePerMinute, 475);
+      await done();
+    });
+
+    it('following the upstream: headers that overstate cost one 429, then the pace is what was accepted', async () => {
+      const { clock, gate, sent, callers, done } = await setup({ windows: [{ limit: 90, windowMs: 60_000, burst: 3, start: 28, followAnnounced: true }] });
+      (await gate.acquire()).finish({ outcome: 'ok', limit: 10_000, remaining: 9_999 });
+      assert.equal(gate.snapshot().ratePerMinute, 9_500);
+      // The upstream really takes 90 a minute: the 91st in one minute is refused.
+      const all = callers(89, { outcome: 'ok', limit: 10_000, remaining: 9_000 });
+      await clock.advance(30_000);
+      await all;
+      (await gate.acquire()).finish({ outcome: 'rate-limited', retryAfterMs: 30_000 });
+      const learnt = gate.snapshot().ratePerMinute;
+      assert.ok(learnt >= 80 && learnt <= 90, `after a 429 at 90 accepted the pace is ${learnt}/min`);
+      sent.length = 0;
+      const later = callers(120, { outcome: 'ok', limit: 10_000, remaining: 9_000 });
+      await clock.advance(120_000);
+      await later;
+      assert.ok(maxInAnyWindow(sent, 60_000) <= 90, `${maxInAnyWindow(sent, 60_000)} in a minute after the lesson`);
       await done();
     });
 

@@ -44,7 +44,7 @@ export type GateFeedback =
 export interface GateSnapshot {
   /** Requests per minute currently allowed by the longest window. */
   ratePerMinute: number;
-  /** Current pace as a share of the configured ceiling, (0, 1]. */
+  /** Current pace as a share of the ceiling (the configured one, or what the upstream announced when the gate follows it), (0, 1]. */
   scale: number;
   inFlight: number;
   queued: number;
@@ -68,6 +68,15 @@ export interface RateWindowSpec {
    * longest window adapts, so only there is it read.
    */
   start?: number;
+  /**
+   * Whether rate headers may raise the ceiling past `limit` (default false: `limit` is
+   * absolute). True for an upstream whose announced limit is the one to follow (AniList
+   * with no cap set): `limit` is then only the ceiling until a header announces more.
+   * Headers that overstate still cost one 429, after which the pace is what was accepted.
+   */
+  followAnnounced?: boolean;
+  /** Added to this window's log instead of the gate's `guardMs`, ms (see arrivalGuardMs). Default: the gate's. */
+  guardMs?: number;
 }
 
 /** What every RateGate implementation is configured with. */
@@ -79,14 +88,18 @@ export interface RateGateOptions {
   /** Pause after a 429 that names no wait: `initialMs`, doubled for each 429 in a row, at most `maxMs`. */
   rateLimitBackoff: { initialMs: number; maxMs: number };
   /**
-   * Added to every window and to upstream-named pauses, because the upstream counts
-   * arrivals while we count departures; network jitter can bring two sends closer. ms.
+   * Added to every window's log (unless the window names its own) and to upstream-named
+   * pauses, because the upstream counts arrivals while we count departures: with one-way
+   * delays varying within +-J, a guard of 2J keeps arrivals within a window (see
+   * arrivalGuardMs). ms.
    */
   guardMs: number;
   /**
-   * Whether a 429 lowers the pace (default true). False for an upstream whose limits are
-   * fixed and published (Jikan): its 429s come from arrival jitter or someone else's
-   * traffic, so the gate pauses and then goes on at the configured pace.
+   * Whether a 429 after many accepted requests teaches the upstream's real limit (default
+   * true: AniList, whose headers may overstate it). False for an upstream whose limits are
+   * fixed and published (Jikan): a 429 there is contention (MyAnimeList limiting Jikan,
+   * other clients on the address), so every 429 halves the pace and quiet windows climb
+   * it back to the ceiling (additive increase, multiplicative decrease).
    */
   learnFromRateLimits?: boolean;
 }
@@ -103,6 +116,7 @@ export function validateGateOptions(options: RateGateOptions): void {
     check(`windows[${i}].windowMs`, w.windowMs, 1);
     if (w.burst !== undefined) check(`windows[${i}].burst`, w.burst, 1);
     if (w.start !== undefined) check(`windows[${i}].start`, w.start, 1);
+    if (w.guardMs !== undefined) check(`windows[${i}].guardMs`, w.guardMs, 0);
   });
   check('maxInFlight', options.maxInFlight, 1);
   check('rateLimitBackoff.initialMs', options.rateLimitBackoff.initialMs, 0);

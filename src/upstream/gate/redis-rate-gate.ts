@@ -1,22 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import { silentLogger, type Logger } from '../../log.ts';
-import { GateBudget, type GateBudgetState, type GateLesson } from './gate-budget.ts';
-import {
-  validateGateOptions,
-  type AcquireOptions,
-  type GatePass,
-  type GateSnapshot,
-  type Priority,
-  type RateGate,
-  type RateGateOptions,
-} from './rate-gate.ts';
-
-/** The one Redis command the gate uses; an ioredis client is one. */
-export interface RedisScripting {
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
+import { GateBudget, type GateLesson } from './gate-budget.ts';
+import type { PaceMemory } from './pace-memory.ts';
+import { validateGateOptions, type AcquireOptions, type GatePass, type GateSnapshot, type RateGate, type RateGateOptions } from './rate-gate.ts';
+import { RedisBudgetRecord, type RedisScripting } from './redis-budget-record.ts';
+import { onePass, WaitingLine, type Waiter } from './waiting-line.ts';
+import { WakeTimer } from './wake-timer.ts';
 
 export interface RedisRateGateOptions {
   /** The Redis key holding this upstream's budget; every process sharing the budget names the same key. */
@@ -37,42 +27,16 @@ export interface RedisRateGateOptions {
   stateTtlMs?: number;
   /** Wait before trying again after Redis failed, ms. Default 1,000, range 10-60,000. */
   retryMs?: number;
+  /** The pace earlier runs learnt, for a budget not in Redis (first use, or expired), and where lessons go. Default: none. */
+  memory?: PaceMemory;
 }
 
-interface Waiter {
-  priority: Priority;
-  enqueuedAt: number;
-  resolve(pass: GatePass): void;
-  reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+/** A waiter picked to go, with the pass recorded for it in the budget being written. */
+interface Grant {
+  waiter: Waiter;
+  passId: string;
+  seq: number;
 }
-
-/**
- * Writes the budget only if nobody wrote since it was read (version `ARGV[1]`); otherwise
- * answers the current version and budget, so the caller can redo its step on them.
- */
-const COMPARE_AND_SET = `
-local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if v ~= tonumber(ARGV[1]) then
-  return {v, redis.call('HGET', KEYS[1], 's') or ''}
-end
-redis.call('HSET', KEYS[1], 'v', v + 1, 's', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {v + 1}
-`;
-
-const READ = `return {tonumber(redis.call('HGET', KEYS[1], 'v') or '0'), redis.call('HGET', KEYS[1], 's') or ''}`;
-
-const budgetSchema: z.ZodType<GateBudgetState> = z.object({
-  windows: z.array(z.object({ tat: z.number().nullable(), sent: z.array(z.number()) })),
-  adaptive: z.object({ pace: z.number(), learned: z.number(), headerCap: z.number(), changedAt: z.number(), credit: z.number().optional() }),
-  pausedUntil: z.number().nullable(),
-  granted: z.number(),
-  grantedBeforePause: z.number(),
-  pausesInARow: z.number(),
-  open: z.record(z.string(), z.number()),
-});
 
 function checkRange(name: string, value: number, min: number, max: number): number {
   if (!Number.isFinite(value) || value < min || value > max) {
@@ -93,22 +57,19 @@ function checkRange(name: string, value: number, min: number, max: number): numb
  * Priorities hold within a process, not across processes.
  */
 export class RedisRateGate implements RateGate {
-  readonly #redis: RedisScripting;
   readonly #options: RateGateOptions;
-  readonly #key: string;
+  readonly #record: RedisBudgetRecord;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #key: string;
   readonly #passLapseMs: number;
   readonly #pollMs: number;
-  readonly #stateTtlMs: number;
   readonly #retryMs: number;
-  /** Requests per minute the longest window allows at full pace. */
-  readonly #ceilingPerMinute: number;
-  readonly #queues: Record<Priority, Waiter[]> = { interactive: [], background: [] };
+  readonly #memory: PaceMemory | undefined;
+  readonly #line = new WaitingLine(() => this.#kick());
+  readonly #timer: WakeTimer;
   /** This process's passes not finished yet. */
   #inFlight = 0;
-  /** The shared budget as last read or written, with its version (0: never written). */
-  #known: { version: number; state: GateBudgetState | null } = { version: 0, state: null };
   /** Finished passes whose news is not in the shared budget yet, oldest first. */
   readonly #lessons: GateLesson[] = [];
   /** The sync under way; a kick meanwhile sets #again instead of starting a second one. */
@@ -119,51 +80,38 @@ export class RedisRateGate implements RateGate {
    * finished passes we still count as open. Read it afresh before the next step.
    */
   #stale = false;
-  /** The one pending wake-up, and when it fires. */
-  #timer: { at: number; cancel: AbortController } | null = null;
   #closed = false;
 
   constructor(redis: RedisScripting, options: RateGateOptions, settings: RedisRateGateOptions) {
     validateGateOptions(options);
-    this.#redis = redis;
     this.#options = options;
     this.#key = settings.key;
     this.#clock = settings.clock;
     this.#logger = settings.logger ?? silentLogger;
     this.#passLapseMs = checkRange('passLapseMs', settings.passLapseMs ?? 60_000, 1_000, 3_600_000);
     this.#pollMs = checkRange('pollMs', settings.pollMs ?? 100, 5, 60_000);
-    this.#stateTtlMs = checkRange('stateTtlMs', settings.stateTtlMs ?? 86_400_000, 60_000, 2_592_000_000);
+    const stateTtlMs = checkRange('stateTtlMs', settings.stateTtlMs ?? 86_400_000, 60_000, 2_592_000_000);
     this.#retryMs = checkRange('retryMs', settings.retryMs ?? 1_000, 10, 60_000);
-    const main = options.windows.reduce((a, b) => (b.windowMs > a.windowMs ? b : a));
-    this.#ceilingPerMinute = (main.limit * 60_000) / main.windowMs;
+    this.#memory = settings.memory;
+    this.#record = new RedisBudgetRecord(redis, settings.key, stateTtlMs, this.#logger);
+    this.#timer = new WakeTimer(settings.clock, () => this.#kick());
   }
 
   acquire(options: AcquireOptions = {}): Promise<GatePass> {
-    const { signal } = options;
     if (this.#closed) return Promise.reject(new Error('rate gate is closed'));
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<GatePass>((resolve, reject) => {
-      const waiter: Waiter = { priority: options.priority ?? 'interactive', enqueuedAt: this.#clock.now(), resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          if (this.#dequeue(waiter)) reject(signal.reason);
-          this.#kick();
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.#queues[waiter.priority].push(waiter);
-      this.#kick();
-    });
+    const pass = this.#line.join(options, this.#clock.now());
+    this.#kick();
+    return pass;
   }
 
   snapshot(): GateSnapshot {
     const now = this.#clock.now();
     const budget = this.#view(now);
     return {
-      ratePerMinute: this.#ceilingPerMinute * budget.scale,
+      ratePerMinute: budget.ratePerMinute,
       scale: budget.scale,
       inFlight: this.#inFlight,
-      queued: this.#queues.interactive.length + this.#queues.background.length,
+      queued: this.#line.size,
       pausedUntil: budget.pausedAt(now),
     };
   }
@@ -182,11 +130,8 @@ export class RedisRateGate implements RateGate {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#wakeAt(null);
-    for (const waiter of [...this.#queues.interactive, ...this.#queues.background]) {
-      this.#dequeue(waiter);
-      waiter.reject(new Error('rate gate is closed'));
-    }
+    this.#timer.set(null);
+    this.#line.rejectAll(new Error('rate gate is closed'));
     await this.whenIdle();
     if (this.#lessons.length > 0) {
       await this.#sync().catch((error: unknown) => {
@@ -197,18 +142,14 @@ export class RedisRateGate implements RateGate {
 
   /** The budget as this process sees it: the shared one last known, plus news not written yet. */
   #view(now: number): GateBudget {
-    const budget = new GateBudget(this.#options, now, this.#known.state);
+    const budget = this.#budget(now);
     for (const lesson of this.#lessons) budget.learn(lesson);
     return budget;
   }
 
-  #dequeue(waiter: Waiter): boolean {
-    const queue = this.#queues[waiter.priority];
-    const at = queue.indexOf(waiter);
-    if (at < 0) return false;
-    queue.splice(at, 1);
-    if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
-    return true;
+  /** The shared budget as last known; the remembered pace when Redis holds none. */
+  #budget(now: number): GateBudget {
+    return new GateBudget(this.#options, now, this.#record.known.state, this.#memory?.recalled);
   }
 
   #kick(): void {
@@ -222,7 +163,7 @@ export class RedisRateGate implements RateGate {
       .then(() => this.#sync())
       .catch((error: unknown) => {
         this.#logger.warn({ err: error, key: this.#key }, 'rate gate: Redis failed; trying again');
-        this.#wakeAt(this.#clock.now() + this.#retryMs);
+        this.#timer.set(this.#clock.now() + this.#retryMs);
       })
       .finally(() => {
         this.#syncing = null;
@@ -237,13 +178,12 @@ export class RedisRateGate implements RateGate {
   async #sync(): Promise<void> {
     if (this.#stale) {
       this.#stale = false;
-      const [version, text] = (await this.#redis.eval(READ, 1, this.#key)) as [number, string];
-      this.#known = { version: Number(version), state: this.#parse(text) };
+      await this.#record.read();
     }
     for (;;) {
       this.#again = false;
       const now = this.#clock.now();
-      const budget = new GateBudget(this.#options, now, this.#known.state);
+      const budget = this.#budget(now);
       const lessons = this.#lessons.slice();
       for (const lesson of lessons) budget.learn(lesson);
       const grants = this.#closed ? [] : this.#pick(budget, now);
@@ -251,17 +191,17 @@ export class RedisRateGate implements RateGate {
         this.#sleep(budget, now);
         return;
       }
-      if (!(await this.#compareAndSet(budget.state()))) continue;
+      if (!(await this.#record.compareAndSet(budget.state()))) continue;
       this.#lessons.splice(0, lessons.length);
       for (const grant of grants) this.#hand(grant, now);
     }
   }
 
   /** Waiters that may go now, interactive first, each with its pass recorded in `budget`. */
-  #pick(budget: GateBudget, now: number): { waiter: Waiter; passId: string; seq: number }[] {
-    const picked: { waiter: Waiter; passId: string; seq: number }[] = [];
+  #pick(budget: GateBudget, now: number): Grant[] {
+    const picked: Grant[] = [];
     const max = this.#options.maxInFlight;
-    for (const waiter of [...this.#queues.interactive, ...this.#queues.background]) {
+    for (const waiter of this.#line.inOrder()) {
       if (this.#inFlight + picked.length >= max || budget.openCount(now) >= max || budget.earliest(now) > now) break;
       const passId = randomUUID();
       picked.push({ waiter, passId, seq: budget.grant(now, passId, now + this.#passLapseMs) });
@@ -269,84 +209,37 @@ export class RedisRateGate implements RateGate {
     return picked;
   }
 
-  #hand({ waiter, passId, seq }: { waiter: Waiter; passId: string; seq: number }, now: number): void {
-    if (!this.#dequeue(waiter)) {
+  #hand({ waiter, passId, seq }: Grant, now: number): void {
+    if (!this.#line.remove(waiter)) {
       // Aborted while its grant was being written: give the slot back.
       this.#lessons.push({ passId, seq, feedback: { outcome: 'failed' }, at: now });
       return;
     }
     this.#inFlight++;
-    let finished = false;
-    waiter.resolve({
-      waitedMs: now - waiter.enqueuedAt,
-      finish: (feedback) => {
-        if (finished) return { pauseMs: 0 };
-        finished = true;
+    waiter.resolve(
+      onePass(now - waiter.enqueuedAt, (feedback) => {
         this.#inFlight--;
         const lesson: GateLesson = { passId, seq, feedback, at: this.#clock.now() };
-        const pauseMs = this.#view(lesson.at).learn(lesson);
+        const view = this.#view(lesson.at);
+        const pauseMs = view.learn(lesson);
+        this.#memory?.remember(view.learnedPace());
         this.#lessons.push(lesson);
         this.#kick();
-        return { pauseMs };
-      },
-    });
+        return pauseMs;
+      }),
+    );
   }
 
   #sleep(budget: GateBudget, now: number): void {
     const max = this.#options.maxInFlight;
-    const queued = this.#queues.interactive.length + this.#queues.background.length;
     // Nobody waits, or this process's own passes fill the slots: a finish here kicks.
-    if (queued === 0 || this.#closed || this.#inFlight >= max) return this.#wakeAt(null);
+    if (this.#line.size === 0 || this.#closed || this.#inFlight >= max) return this.#timer.set(null);
     let at = budget.earliest(now);
     // Other processes' passes fill the slots; they do not announce their releases.
     if (budget.openCount(now) >= max) {
       at = Math.max(at, Math.min(budget.nextLapse() ?? Infinity, now + this.#pollMs));
       this.#stale = true;
     }
-    this.#wakeAt(at);
-  }
-
-  async #compareAndSet(state: GateBudgetState): Promise<boolean> {
-    const reply = (await this.#redis.eval(
-      COMPARE_AND_SET,
-      1,
-      this.#key,
-      this.#known.version,
-      JSON.stringify(state),
-      this.#stateTtlMs,
-    )) as [number, string?];
-    if (reply.length === 1) {
-      this.#known = { version: Number(reply[0]), state };
-      return true;
-    }
-    this.#known = { version: Number(reply[0]), state: this.#parse(reply[1]) };
-    return false;
-  }
-
-  #parse(text: string | undefined): GateBudgetState | null {
-    if (!text) return null;
-    try {
-      return budgetSchema.parse(JSON.parse(text));
-    } catch (error) {
-      // Not ours, or an older shape: the next write replaces it with a fresh budget.
-      this.#logger.warn({ err: error, key: this.#key }, 'rate gate: unreadable budget in Redis; starting afresh');
-      return null;
-    }
-  }
-
-  #wakeAt(at: number | null): void {
-    if (this.#timer && this.#timer.at === at) return;
-    this.#timer?.cancel.abort();
-    this.#timer = null;
-    if (at === null) return;
-    const timer = { at, cancel: new AbortController() };
-    this.#timer = timer;
-    this.#clock.sleep(at - this.#clock.now(), timer.cancel.signal).then(
-      () => {
-        if (this.#timer === timer) this.#timer = null;
-        this.#kick();
-      },
-      () => undefined,
-    );
+    this.#timer.set(at);
   }
 }
