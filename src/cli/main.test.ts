@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildProgram, unknownCommand } from './main.ts';
+import { buildProgram, helpAsFlag, unknownCommand } from './main.ts';
 
 test('unknownCommand names the command word no command answers to, wherever the options are', () => {
   const program = buildProgram();
@@ -19,4 +19,19 @@ test('unknownCommand names the command word no command answers to, wherever the 
     [[], null],
   ];
   for (const [args, expected] of cases) assert.equal(unknownCommand(program, args), expected, args.join(' '));
+});
+
+test('helpAsFlag turns `help <command>` into `<command> --help` and leaves everything else', () => {
+  const program = buildProgram();
+  const cases: [string[], string[]][] = [
+    [['help', 'sim'], ['sim', '--help']],
+    [['help', 'discover', 'x'], ['discover', '--help', 'x']],
+    [['help'], ['help']],
+    [['help', 'sync'], ['help', 'sync']],
+    [['help', 'help'], ['help', 'help']],
+    [['sim', 'help'], ['sim', 'help']],
+    [['--help', 'sim'], ['--help', 'sim']],
+    [[], []],
+  ];
+  for (const [args, expected] of cases) assert.deepEqual(helpAsFlag(program, args), expected, args.join(' '));
 });

@@ -56,6 +56,16 @@ export function unknownCommand(program: Command, args: readonly string[]): strin
   return program.commands.some((c) => c.name() === name || c.aliases().includes(name)) ? null : name;
 }
 
+/**
+ * `help <command>` as `<command> --help`: commander shows the former at once, skipping the
+ * hooks that run before a command, and sim's help needs one to load its contract.
+ */
+export function helpAsFlag(program: Command, args: readonly string[]): readonly string[] {
+  const [word, name, ...rest] = args;
+  if (word !== 'help' || name === undefined || !program.commands.some((c) => c.name() === name || c.aliases().includes(name))) return args;
+  return [name, '--help', ...rest];
+}
+
 /** Runs the CLI; failures print one clear line on stderr and set the exit code (2: bad usage). */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
@@ -67,7 +77,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync([...argv.slice(0, 2), ...helpAsFlag(program, argv.slice(2))]);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message; help and --version end with 0, every usage error with 2.

@@ -82,11 +82,15 @@ test('every flag is validated before anything starts', async () => {
   }
 });
 
-test('tsunagu sim --help and GET /__sim/capabilities tell the same contract', async () => {
+test('tsunagu sim --help (and tsunagu help sim) and GET /__sim/capabilities tell the same contract', async () => {
   const help = run(['sim', '--help']);
   const [code] = await help.exited;
   assert.equal(code, 0, help.err());
   const text = help.out();
+  const helpSim = run(['help', 'sim']);
+  const [helpCode] = await helpSim.exited;
+  assert.equal(helpCode, 0, helpSim.err());
+  assert.equal(helpSim.out(), text, 'both ways of asking show the same help');
   const sim = await startSimulator();
   try {
     const res = await fetch(`${sim.url}/__sim/capabilities`);
