@@ -174,6 +174,10 @@ async function migrator(db: Kysely<any>, dialect: Dialect, inOpenTransaction = f
     provider: { getMigrations: async () => migrations(dialect) },
     migrationTableSchema: schema,
     disableTransactions: inOpenTransaction,
+    // Work done in parallel takes its own name prefix and merges in any order, so a database
+    // may hold a later-named migration (0007) before an earlier one (0003) exists in the code
+    // it runs: the missing one is applied then, instead of refusing the database.
+    allowUnorderedMigrations: true,
   });
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { createStore, migrateDatabase } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import { anime } from './fixtures.ts';
@@ -13,6 +14,21 @@ export function migrationCases(ctx: SuiteContext): void {
     const { store } = await ctx.open({ url, migrate: false });
     await store.anime.upsertMany([anime(1)]);
     assert.equal(await store.anime.count(), 1);
+  });
+
+  test('migrate: a migration named before one already applied is applied too (work merged in another order)', async () => {
+    const url = await ctx.freshUrl();
+    await migrateDatabase(url);
+    // The database as a version with 0007_covers_cache but not yet 0003_gate_pace left it.
+    const { store } = await ctx.open({ url, migrate: false });
+    await store.db.schema.dropTable('gate_pace').execute();
+    await sql`delete from kysely_migration where name = '0003_gate_pace'`.execute(store.db);
+    await store.close();
+    await assert.rejects(createStore(url, { migrate: false }), /0003_gate_pace/);
+    assert.deepEqual(await migrateDatabase(url), { applied: ['0003_gate_pace'] });
+    const reopened = await ctx.open({ url, migrate: false });
+    await reopened.store.gatePaces.save('jikan', { pace: 0.5, learned: 1, ceiling: 60, changedAt: 1 });
+    assert.deepEqual(await reopened.store.gatePaces.load('jikan'), { pace: 0.5, learned: 1, ceiling: 60, changedAt: 1 });
   });
 
   test('migrate: a store told not to migrate refuses an empty database with a StoreError naming the fix', async () => {
