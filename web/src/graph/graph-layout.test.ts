@@ -26,8 +26,8 @@ test('Attack on Titan: the sequel chain runs left to right and side stories hang
   for (let i = 1; i < chain.length; i++) {
     assert.ok(at(chain[i]).x > at(chain[i - 1]).x, `${chain[i]} is right of its prequel ${chain[i - 1]}`);
   }
-  // OAD, Junior High, Lost Girls (also Season 3's side story, but Season 1 is nearer the root) and Chronicle.
-  const stacked = [18397, 21281, 99634, 119113];
+  // The first chibi theatre, OAD, Junior High, Lost Girls (also Season 3's side story, but Season 1 is nearer the root) and Chronicle.
+  const stacked = [19391, 18397, 21281, 99634, 119113];
   let below = at(16498).y;
   for (const id of stacked) {
     assert.equal(at(id).anchor, 16498, `${id} hangs under Season 1`);
@@ -35,7 +35,7 @@ test('Attack on Titan: the sequel chain runs left to right and side stories hang
     assert.ok(at(id).y > below, `${id} is below the one before it`);
     below = at(id).y;
   }
-  assert.equal(layout.nodes.size, 16);
+  assert.equal(layout.nodes.size, 22);
   assertNoOverlap(layout);
 });
 
