@@ -3,6 +3,7 @@ import { isStale } from '../domain/freshness.ts';
 import type { FranchisePolicy } from '../domain/franchise-policy.ts';
 import { createFranchiseWalk, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
 import { inverseOf, type Relation, type RelationType } from '../domain/relation-type.ts';
+import { recommendedOrder, type OrderEntry } from '../domain/recommended-order.ts';
 import { releaseOrder, storyOrder } from '../domain/watch-order.ts';
 import type { AnimeSummary } from '../store/anime-repository.ts';
 import type { Store } from '../store/store.ts';
@@ -137,7 +138,7 @@ export async function readFranchise(
     franchise: { id: rootId, title: displayTitle(root.title, root.id), size: members.length, truncated, stale },
     members,
     relations: relations.map(({ from, to, type, source }) => ({ from, to, type, source })),
-    watchOrder: { release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
+    watchOrder: { recommended: recommendedOrder(anime.map(orderEntry), anilistEdges), release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
     stats: { ...jobStats(job?.result), disagreements: disagreements(relations) },
   };
 }
@@ -153,6 +154,23 @@ function jobStats(result: unknown): FranchiseStats {
     enrichmentMs: stats.enrichmentMs ?? zero.enrichmentMs,
     upstreamRequests: stats.upstreamRequests ?? zero.upstreamRequests,
     failures: stats.failures ?? zero.failures,
+  };
+}
+
+function orderEntry(anime: AnimeSummary): OrderEntry {
+  return {
+    id: anime.id,
+    format: anime.format,
+    startDate: anime.startDate,
+    title: displayTitle(anime.title, anime.id),
+    titles: anime.title,
+    episodes: anime.episodes,
+    duration: anime.duration,
+    popularity: anime.popularity,
+    averageScore: anime.averageScore,
+    malScore: anime.mal?.score ?? null,
+    tags: anime.tags,
+    genres: anime.genres,
   };
 }
 

@@ -65,7 +65,7 @@ test('cycles and self-loops in upstream data still give a finite layout', () => 
       { from: 5, to: 6, type: 'SIDE_STORY', source: 'anilist' },
       { from: 6, to: 4, type: 'SIDE_STORY', source: 'anilist' },
     ],
-    watchOrder: { release: [1, 2, 3, 4, 5, 6], story: [1, 2, 3, 4, 5, 6] },
+    watchOrder: { recommended: [1, 2, 3, 4, 5, 6].map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: [1, 2, 3, 4, 5, 6], story: [1, 2, 3, 4, 5, 6] },
     stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
   };
   const layout = layoutGraph(buildGraphModel(view), SIZE);

@@ -42,7 +42,7 @@ test("MAL-only edges are marked; AniList's word wins where both have the pair", 
       { from: 1, to: 1, type: 'SEQUEL', source: 'anilist' },
       { from: 1, to: 99, type: 'SEQUEL', source: 'anilist' },
     ],
-    watchOrder: { release: [1, 2, 3], story: [1, 2, 3] },
+    watchOrder: { recommended: [1, 2, 3].map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: [1, 2, 3], story: [1, 2, 3] },
     stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
   };
   const model = buildGraphModel(view);

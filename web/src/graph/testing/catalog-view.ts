@@ -60,7 +60,7 @@ export async function catalogFranchiseView(rootId: number): Promise<FranchiseVie
       };
     }),
     relations,
-    watchOrder: { release: ids, story: ids },
+    watchOrder: { recommended: ids.map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: ids, story: ids },
     stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
   };
 }
