@@ -9,7 +9,10 @@ import { shareTitleStem } from './title-stem.ts';
  * member though the series never names it back (music videos, specials and recaps often point
  * at a series that lists them as OTHER or not at all). Only AniList's own edges are read, each
  * both ways, so the walk over the store (where inverses are stored as 'inferred' rows and MAL's
- * edges sit beside AniList's) and the walk over the network meet the same graph.
+ * edges sit beside AniList's) and the walk over the network meet the same graph. A whole TV
+ * series that claims a member that way while the member answers only OTHER or CHARACTER needs
+ * a shared title stem (see StatedGraph): that is how AniList marks another work of the same
+ * setting (Robotics;Notes and Chaos;Head).
  *
  * OTHER and CHARACTER edges (when not followed) join two entries only where they evidently
  * belong together:
@@ -46,6 +49,8 @@ import { shareTitleStem } from './title-stem.ts';
 const WALKED_SOURCE = 'anilist';
 /** Loose relation types: followed only where the two entries evidently belong together. */
 const LOOSE_TYPES: ReadonlySet<string> = new Set(['OTHER', 'CHARACTER']);
+/** Whole series: their one-way claims on a member need title evidence (see links()). */
+const SERIES_FORMATS: ReadonlySet<string> = new Set(['TV', 'TV_SHORT']);
 /** Formats of the short extras a loose link may bring in when they lead nowhere else. */
 const EXTRA_FORMATS: ReadonlySet<string> = new Set(['MUSIC', 'SPECIAL', 'ONA']);
 
@@ -215,36 +220,19 @@ class Walk implements FranchiseWalk {
    */
   private compute(): Snapshot {
     const scope = new Set<number>();
-    const links: Links = new Map();
+    const entryOf = (id: number) => (scope.has(id) ? this.known.get(id) : undefined);
+    const graph = new StatedGraph(this.policy, entryOf);
     const admit = (id: number) => {
       scope.add(id);
-      for (const edge of this.known.get(id)?.edges ?? []) {
-        // Self-loops and edges of other entries are noise here.
-        if (edge.source !== WALKED_SOURCE || edge.from === edge.to || (edge.from !== id && edge.to !== id)) continue;
-        this.link(links, edge.from, edge.to, edge.type);
-        this.link(links, edge.to, edge.from, inverseOf(edge.type));
-      }
+      graph.add(id, this.known.get(id)?.edges ?? []);
     };
-    const entryOf = (id: number) => (scope.has(id) ? this.known.get(id) : undefined);
     if (this.known.has(this.rootId)) admit(this.rootId);
     for (;;) {
-      const snapshot = this.rounds(links, entryOf);
+      const snapshot = this.rounds(graph.links, entryOf);
       const more = wanted(snapshot).filter((id) => this.known.has(id) && !scope.has(id));
       if (more.length === 0) return snapshot;
       for (const id of more) admit(id);
     }
-  }
-
-  /** Records one known edge (read as `type` from `from` to `to`), merged per pair. */
-  private link(links: Links, from: number, to: number, type: string): void {
-    let out = links.get(from);
-    if (!out) links.set(from, (out = new Map()));
-    let link = out.get(to);
-    if (!link) out.set(to, (link = { followed: false, parent: false, loose: false }));
-    if (this.policy.follow.has(type)) {
-      if (type === 'PARENT') link.parent = true;
-      else link.followed = true;
-    } else if (LOOSE_TYPES.has(type)) link.loose = true;
   }
 
   /**
@@ -404,4 +392,82 @@ function namedLikeNearerParent(parent: number, out: Map<number, Link>, d: number
     const nearer = entryOf(other);
     return !!nearer && shareTitleStem(held.titles, nearer.titles);
   });
+}
+
+/**
+ * What the entries in scope say about each other, and the links the walk reads from it: every
+ * stated edge both ways (A -T-> B is also B -inverse(T)-> A). One exception: a TV series that
+ * names a member its PARENT (or another followed type) while the member answers only OTHER
+ * or CHARACTER is judged like a loose link, by title stem. Music videos and specials point at
+ * a series that lists them as OTHER all the time; a whole series doing so is usually another
+ * work of the same setting (Robotics;Notes naming Chaos;Head, Dual! naming Tenchi Muyo! GXP).
+ * Kept up to date as entries come into scope: a pair's link depends only on what the two say
+ * and on the two entries, so only the pairs of an entry taken in change.
+ */
+class StatedGraph {
+  readonly links: Links = new Map();
+  /** from -> to -> types `from` states about `to`. */
+  private readonly stated = new Map<number, Map<number, Set<string>>>();
+
+  constructor(
+    private readonly policy: FranchisePolicy,
+    private readonly entryOf: EntryLookup,
+  ) {}
+
+  /** Takes in an entry's edges (its own, and any pointing at it that came with it). */
+  add(id: number, edges: readonly Relation[]): void {
+    const touched = new Set<number>();
+    for (const edge of edges) {
+      // Self-loops and edges of other entries are noise here.
+      if (edge.source !== WALKED_SOURCE || edge.from === edge.to || (edge.from !== id && edge.to !== id)) continue;
+      let out = this.stated.get(edge.from);
+      if (!out) this.stated.set(edge.from, (out = new Map()));
+      let types = out.get(edge.to);
+      if (!types) out.set(edge.to, (types = new Set()));
+      types.add(edge.type);
+      touched.add(edge.from === id ? edge.to : edge.from);
+    }
+    // The entry's titles and format may change how its existing pairs read.
+    for (const other of this.links.get(id)?.keys() ?? []) touched.add(other);
+    for (const other of touched) this.relink(id, other);
+  }
+
+  /** Recomputes the links between a and b, both ways, from what each says about the other. */
+  private relink(a: number, b: number): void {
+    const ab = this.emptyLink(a, b);
+    const ba = this.emptyLink(b, a);
+    for (const [from, to, link, back] of [[a, b, ab, ba], [b, a, ba, ab]] as const) {
+      const types = this.stated.get(from)?.get(to);
+      if (!types) continue;
+      const doubted = this.doubted(from, to);
+      for (const type of types) {
+        this.mark(link, type);
+        this.mark(back, doubted && this.policy.follow.has(type) ? 'OTHER' : inverseOf(type));
+      }
+    }
+  }
+
+  private emptyLink(from: number, to: number): Link {
+    let out = this.links.get(from);
+    if (!out) this.links.set(from, (out = new Map()));
+    const link: Link = { followed: false, parent: false, loose: false };
+    out.set(to, link);
+    return link;
+  }
+
+  private mark(link: Link, type: string): void {
+    if (this.policy.follow.has(type)) {
+      if (type === 'PARENT') link.parent = true;
+      else link.followed = true;
+    } else if (LOOSE_TYPES.has(type)) link.loose = true;
+  }
+
+  /** Whether a series' claim on a member that answers it loosely needs title evidence it lacks. */
+  private doubted(claimant: number, member: number): boolean {
+    const answer = this.stated.get(member)?.get(claimant);
+    if (!answer || [...answer].some((type) => this.policy.follow.has(type))) return false;
+    const from = this.entryOf(claimant);
+    const to = this.entryOf(member);
+    return !!from && !!to && SERIES_FORMATS.has(from.format ?? '') && !shareTitleStem(from.titles, to.titles);
+  }
 }
