@@ -64,7 +64,8 @@ export interface OrderEntry extends WatchEntry {
  *    franchise is known for: Gintama and Hetalia carry the Parody tag themselves.
  * 6. Recaps and compilations are optional and stand where they aired: a member names them
  *    its SUMMARY or COMPILATION, they say they CONTAIN it, their title says recap, or they
- *    are films retelling a series that ended at most three years before.
+ *    are films that are the ALTERNATIVE of exactly one series, begun at most three years
+ *    before.
  */
 export function recommendedOrder(
   members: readonly OrderEntry[],
@@ -85,7 +86,7 @@ export function recommendedOrder(
   const films = graph.filmSeries(new Set(extras.keys()));
 
   const placed = new Map<number, RecommendedEntry>();
-  const main = mainComponent(component, lead ?? anchor);
+  const main = mainComponent(component, lead, anchor);
   for (const e of entries) {
     const at = { extra: extras.get(e.id), block: blocks.get(e.id) ?? 0, lead, retelling: retellings.get(e.id), inFilmSeries: films.has(e.id), mainLine: component.get(e.id) === main };
     placed.set(e.id, graph.place(e, at));
@@ -145,15 +146,15 @@ function isSubstantial(e: OrderEntry): boolean {
 }
 
 /**
- * The main line: the leading continuity's component when there are several, else the
- * largest component (the one holding `lead` on a tie); the other components are side lines
+ * The main line: the leading continuity's component when there are several continuities,
+ * else the largest component (the anchor's on a tie); the other components are side lines
  * (the Akito the Exiled films beside Code Geass).
  */
-function mainComponent(component: Map<number, number>, lead: OrderEntry): number | undefined {
+function mainComponent(component: Map<number, number>, lead: OrderEntry | undefined, anchor: OrderEntry): number | undefined {
+  if (lead) return component.get(lead.id);
   const sizes = new Map<number, number>();
   for (const c of component.values()) sizes.set(c, (sizes.get(c) ?? 0) + 1);
-  const leadComponent = component.get(lead.id);
-  let best = leadComponent;
+  let best = component.get(anchor.id);
   for (const [c, size] of sizes) if (best === undefined || size > sizes.get(best)!) best = c;
   return best;
 }
@@ -189,7 +190,9 @@ class FranchiseGraph {
       if (!set) map.set(key, (set = new Set()));
       set.add(value);
     };
-    for (const { from, to, type } of relations) {
+    // Sorted, so what is found first (and named in a reason) never depends on the input order.
+    const sorted = [...relations].sort((a, b) => a.from - b.from || a.to - b.to || a.type.localeCompare(b.type));
+    for (const { from, to, type } of sorted) {
       switch (type) {
         case 'SEQUEL':
           add(this.sequels, from, to);
@@ -291,12 +294,13 @@ class FranchiseGraph {
   /** The series a film retells shortly after it ended (a compilation), if any. */
   private compilationOf(e: OrderEntry): number | undefined {
     if (e.format !== 'MOVIE' || e.startDate?.year == null) return undefined;
+    // A compilation retells one series; a film that is an alternative to several (Fate's
+    // Heaven's Feel, to every other route) is a work of its own.
+    const series = [...(this.alternatives.get(e.id) ?? [])].filter((id) => SERIES_FORMATS.has(this.byId.get(id)!.format ?? ''));
+    if (series.length !== 1) return undefined;
+    const seriesYear = this.byId.get(series[0])!.startDate?.year;
     const year = e.startDate.year;
-    return [...(this.alternatives.get(e.id) ?? [])].find((id) => {
-      const series = this.byId.get(id)!;
-      const seriesYear = series.startDate?.year;
-      return SERIES_FORMATS.has(series.format ?? '') && seriesYear != null && seriesYear <= year && year - seriesYear <= COMPILATION_YEARS;
-    });
+    return seriesYear != null && seriesYear <= year && year - seriesYear <= COMPILATION_YEARS ? series[0] : undefined;
   }
 
   /**

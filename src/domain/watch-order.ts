@@ -33,7 +33,8 @@ export function releaseOrder(members: readonly WatchEntry[]): number[] {
 }
 
 /**
- * Story order: every PREQUEL/SEQUEL chain in sequence; a side story, spin-off, summary or
+ * Story order, the chronological one (in-story time as AniList's relations tell it, not what
+ * a watch guide recommends; see recommended-order.ts for that): every PREQUEL/SEQUEL chain in sequence; a side story, spin-off, summary or
  * compilation right after its parent (after the last of them when it has several), with
  * its own sequels following it; an alternative version right after the earlier-released
  * version it retells. Where nothing decides, release order does. Contradictory upstream
