@@ -173,6 +173,8 @@ class FranchiseGraph {
   private readonly byId: Map<number, OrderEntry>;
   /** prequel -> sequels */
   private readonly sequels = new Map<number, Set<number>>();
+  /** sequel -> prequels (sequels, read backwards) */
+  private readonly prequels = new Map<number, Set<number>>();
   /** side story -> parents */
   private readonly parents = new Map<number, Set<number>>();
   /** recap -> what it recaps */
@@ -196,9 +198,11 @@ class FranchiseGraph {
       switch (type) {
         case 'SEQUEL':
           add(this.sequels, from, to);
+          add(this.prequels, to, from);
           break;
         case 'PREQUEL':
           add(this.sequels, to, from);
+          add(this.prequels, from, to);
           break;
         case 'PARENT':
           add(this.parents, from, to);
@@ -259,16 +263,8 @@ class FranchiseGraph {
 
   /** The entry and every entry a SEQUEL/PREQUEL chain links it to: the franchise's main line. */
   chainOf(id: number): OrderEntry[] {
-    const next = new Map<number, number[]>();
-    for (const [prequel, set] of this.sequels) {
-      for (const sequel of set) {
-        next.set(prequel, [...(next.get(prequel) ?? []), sequel]);
-        next.set(sequel, [...(next.get(sequel) ?? []), prequel]);
-      }
-    }
-    const chain = [id];
-    for (let i = 0; i < chain.length; i++) for (const to of next.get(chain[i]) ?? []) if (!chain.includes(to)) chain.push(to);
-    return chain.map((member) => this.byId.get(member)!);
+    const chain = reachable([id], (from) => [...(this.sequels.get(from) ?? []), ...(this.prequels.get(from) ?? [])]);
+    return [...chain].map((member) => this.byId.get(member)!);
   }
 
   /** Parody, chibi, music video or promotional film; undefined for anything else. */
@@ -390,8 +386,10 @@ class FranchiseGraph {
     const isFilm = (id: number) => this.byId.get(id)!.format === 'MOVIE' && !extras.has(id);
     const next = new Map<number, number[]>();
     const link = (a: number, b: number) => {
-      next.set(a, [...(next.get(a) ?? []), b]);
-      next.set(b, [...(next.get(b) ?? []), a]);
+      if (!next.has(a)) next.set(a, []);
+      if (!next.has(b)) next.set(b, []);
+      next.get(a)!.push(b);
+      next.get(b)!.push(a);
     };
     // A film made years after the last one (Macross Frontier's tenth-anniversary film) is a later
     // follow-up, not part of the series: it stands where it came out.
@@ -403,9 +401,8 @@ class FranchiseGraph {
     const head = new Map<number, OrderEntry>();
     for (const start of next.keys()) {
       if (head.has(start)) continue;
-      const series = [start];
-      for (let i = 0; i < series.length; i++) for (const to of next.get(series[i])!) if (!series.includes(to)) series.push(to);
-      const first = series.map((id) => this.byId.get(id)!).sort(compareRelease)[0];
+      const series = reachable([start], (id) => next.get(id) ?? []);
+      const first = [...series].map((id) => this.byId.get(id)!).sort(compareRelease)[0];
       for (const id of series) head.set(id, first);
     }
     return head;
@@ -449,6 +446,19 @@ class FranchiseGraph {
     }
     return order;
   }
+}
+
+/** Every id reachable from `start` over `next`, `start` included. */
+function reachable(start: readonly number[], next: (id: number) => Iterable<number>): Set<number> {
+  const seen = new Set(start);
+  for (const stack = [...start]; stack.length > 0; ) {
+    for (const to of next(stack.pop()!)) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      stack.push(to);
+    }
+  }
+  return seen;
 }
 
 function compareKeys(a: readonly number[], b: readonly number[]): number {

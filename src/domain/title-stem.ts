@@ -31,13 +31,31 @@ const MIN_STEM_LENGTH = 4;
 /** Stems that name a kind of release, not a franchise. */
 const GENERIC = new Set(['gekijouban', 'eiga', 'movie', 'the movie', 'shin', 'zoku', 'new', 'special', 'specials', 'ova', 'ona', 'anime', 'the animation']);
 
+/** Folded titles and stems per titles object: the walk compares the same entries again and again. */
+const folded = new WeakMap<Titles, string[]>();
+const stemsOf = new WeakMap<Titles, string[]>();
+
 /** The romaji and English titles, each through normaliseTitle. */
 function foldedTitles(titles: Titles): string[] {
-  return [...new Set([titles.romaji, titles.english].filter((t): t is string => !!t).map(normaliseTitle).filter(Boolean))];
+  let list = folded.get(titles);
+  if (!list) {
+    list = [...new Set([titles.romaji, titles.english].filter((t): t is string => !!t).map(normaliseTitle).filter(Boolean))];
+    folded.set(titles, list);
+  }
+  return list;
 }
 
 /** The entry's stems (see above), without repeats. */
 export function titleStems(titles: Titles): string[] {
+  let list = stemsOf.get(titles);
+  if (!list) {
+    list = computeStems(titles);
+    stemsOf.set(titles, list);
+  }
+  return list;
+}
+
+function computeStems(titles: Titles): string[] {
   const stems = new Set<string>();
   for (const title of [titles.romaji, titles.english]) {
     if (!title) continue;

@@ -41,6 +41,7 @@ async function loadStored(store: Pick<Store, 'relations' | 'anime'>, rootId: num
   const anime = new Map<number, AnimeSummary>();
   /** Entries whose every stored edge is loaded. */
   const loaded = new Set<number>();
+  const visited = new Set<number>();
   const attach = (id: number, edge: Relation) => {
     const list = edgesOf.get(id);
     if (list) list.push(edge);
@@ -64,8 +65,12 @@ async function loadStored(store: Pick<Store, 'relations' | 'anime'>, rootId: num
       for (const id of reached) loaded.add(id);
       for (const summary of await store.anime.getSummaries([...reached].filter((id) => !anime.has(id)))) anime.set(summary.id, summary);
     }
+    // Everything loaded goes in at once (the walk uses an entry only once it reaches it): one
+    // walk per load rather than one per level.
+    const visits = [...new Set([...ids, ...loaded])].filter((id) => !visited.has(id));
+    for (const id of visits) visited.add(id);
     walk.visitAll(
-      ids.map((id) => {
+      visits.map((id) => {
         const summary = anime.get(id);
         // An entry without edges is still known (stored, or waiting to be): an empty list rather than undefined.
         return [id, { edges: edgesOf.get(id) ?? [], titles: summary?.title ?? UNKNOWN_TITLES, format: summary?.format ?? null }] as const;
