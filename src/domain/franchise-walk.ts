@@ -62,6 +62,9 @@ export interface WalkEntry {
   format: string | null;
 }
 
+/** Titles of an entry nothing is known of but its edges: no title evidence either way. */
+export const UNKNOWN_TITLES: Titles = Object.freeze({ romaji: null, english: null, native: null });
+
 /** An entry as the walk is handed it: a WalkEntry, or its edges alone (titles and format unknown, so no title evidence). */
 export type WalkInput = WalkEntry | readonly Relation[];
 
@@ -151,7 +154,7 @@ interface Pass extends Snapshot {
 
 function normalise(input: WalkInput): WalkEntry {
   return Array.isArray(input)
-    ? { edges: input as readonly Relation[], titles: { romaji: null, english: null, native: null }, format: null }
+    ? { edges: input as readonly Relation[], titles: UNKNOWN_TITLES, format: null }
     : (input as WalkEntry);
 }
 

@@ -4,6 +4,7 @@ import { loadCatalog } from '../catalog/catalog.ts';
 import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
 import { walkFranchise } from './franchise-walk.ts';
 import type { Relation } from './relation-type.ts';
+import { recommendedOrder } from './recommended-order.ts';
 import { releaseOrder, storyOrder, type WatchEntry } from './watch-order.ts';
 
 const catalog = await loadCatalog({ anilistOnly: true });
@@ -187,6 +188,9 @@ test('cycles and self-loops are broken by release order', () => {
     rel(5, 99, 'SEQUEL'), // not a member
   ];
   assert.deepEqual(storyOrder(members, relations), [5, 1, 2, 3, 4]);
+  // The recommended order breaks them the same way.
+  const recommended = recommendedOrder(members.map((m) => ({ ...m, title: `#${m.id}`, titles: { romaji: null, english: null }, episodes: 12, duration: 24, popularity: null, averageScore: null, malScore: null, tags: [], genres: [] })), relations);
+  assert.deepEqual(recommended.map((e) => e.id), [5, 1, 2, 3, 4]);
 });
 
 test('every member exactly once in both orders, whatever order the input comes in', () => {

@@ -1,7 +1,7 @@
 import { displayTitle } from '../domain/anime.ts';
 import { isStale } from '../domain/freshness.ts';
 import type { FranchisePolicy } from '../domain/franchise-policy.ts';
-import { createFranchiseWalk, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
+import { createFranchiseWalk, UNKNOWN_TITLES, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
 import { inverseOf, type Relation, type RelationType } from '../domain/relation-type.ts';
 import { recommendedOrder, type OrderEntry } from '../domain/recommended-order.ts';
 import { releaseOrder, storyOrder } from '../domain/watch-order.ts';
@@ -28,8 +28,6 @@ const STATS_STATUSES = ['succeeded', 'partial'] as const;
 export async function walkStored(store: Pick<Store, 'relations' | 'anime'>, rootId: number, policy: FranchisePolicy): Promise<FranchiseWalkResult> {
   return (await loadStored(store, rootId, policy)).walk;
 }
-
-const UNKNOWN_TITLES = { romaji: null, english: null, native: null };
 
 async function loadStored(store: Pick<Store, 'relations' | 'anime'>, rootId: number, policy: FranchisePolicy) {
   const walk = createFranchiseWalk(rootId, policy);

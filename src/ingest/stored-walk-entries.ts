@@ -1,8 +1,6 @@
-import type { WalkEntry } from '../domain/franchise-walk.ts';
+import { UNKNOWN_TITLES, type WalkEntry } from '../domain/franchise-walk.ts';
 import type { Relation } from '../domain/relation-type.ts';
 import type { Store } from '../store/store.ts';
-
-const UNKNOWN_TITLES = { romaji: null, english: null, native: null };
 
 /**
  * Stored entries as the franchise walk reads them: titles and format, the edges each lists
