@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { animeFromCatalog, malInfoFromCatalog, relationsFromCatalog } from '../src/catalog/catalog-to-domain.ts';
+import { animeFromCatalog, malInfoFromCatalog, relationsFromCatalog, walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { walkFranchise } from '../src/domain/franchise-walk.ts';
@@ -53,7 +53,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tsunagu-serve-bench-'));
 const catalog = await loadCatalog();
 const members = [...walkFranchise(ROOT, (id) => {
   const entry = catalog.media.get(id);
-  return entry ? relationsFromCatalog(entry) : undefined;
+  return entry ? walkEntryFromCatalog(entry) : undefined;
 }).members.keys()];
 const entries = members.flatMap((id) => catalog.media.get(id) ?? []);
 const now = Date.now();
