@@ -3,7 +3,7 @@
  *
  *   node --import tsx bench/serve-bench.ts [--seconds 10] [--connections 10]
  *
- * Stores the Mobile Suit Gundam franchise (AniList 80, 120 entries under the default
+ * Stores the Mobile Suit Gundam franchise (AniList 80, 143 entries under the default
  * policy) from the offline catalog in a temp SQLite file, with MAL data, starts the real
  * server on loopback with the real ingest engine (no worker; upstream URLs point at a
  * closed loopback port, so nothing can leave the machine), then runs autocannon against
