@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/catalog/catalog.ts';
-import { relationsFromCatalog } from '../src/catalog/catalog-to-domain.ts';
+import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { defaultPolicy } from '../src/domain/franchise-policy.ts';
 import { createFranchiseWalk, walkFranchise } from '../src/domain/franchise-walk.ts';
@@ -87,7 +87,7 @@ const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 function expectedFranchise(root: number) {
   return walkFranchise(root, (id) => {
     const entry = catalog.media.get(id);
-    return entry ? relationsFromCatalog(entry) : undefined;
+    return entry ? walkEntryFromCatalog(entry) : undefined;
   });
 }
 

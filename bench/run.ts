@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { relationsFromCatalog } from '../src/catalog/catalog-to-domain.ts';
+import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { walkFranchise } from '../src/domain/franchise-walk.ts';
 import { startSimulator } from '../src/sim/simulator.ts';
@@ -93,7 +93,7 @@ try {
     for (const franchise of plan.franchises) {
       const walk = walkFranchise(franchise.rootId, (id) => {
         const entry = catalog.media.get(id);
-        return entry ? relationsFromCatalog(entry) : undefined;
+        return entry ? walkEntryFromCatalog(entry) : undefined;
       });
       const expected = [...walk.members.keys()].sort((a, b) => a - b);
       const withMal = expected.filter((id) => catalog.media.get(id)?.idMal != null);

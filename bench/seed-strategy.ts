@@ -149,7 +149,7 @@ export async function runSeedStrategy(options: SeedStrategyOptions): Promise<See
     await store.anime.upsertMany([entry.anime]);
     for (const relation of entry.relations) await store.relations.upsertMany([relation]);
     options.onStored?.(id);
-    queue(walk.visit(id, entry.relations));
+    queue(walk.visit(id, { edges: entry.relations, titles: entry.anime.title, format: entry.anime.format }));
 
     const malId = entry.anime.idMal;
     if (malId === null) return;

@@ -3,7 +3,7 @@
  *
  *   node --import tsx bench/serve-bench.ts [--seconds 10] [--connections 10]
  *
- * Stores the Mobile Suit Gundam franchise (AniList 80, 120 entries under the default
+ * Stores the Mobile Suit Gundam franchise (AniList 80, 143 entries under the default
  * policy) from the offline catalog in a temp SQLite file, with MAL data, starts the real
  * server on loopback with the real ingest engine (no worker; upstream URLs point at a
  * closed loopback port, so nothing can leave the machine), then runs autocannon against
@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { animeFromCatalog, malInfoFromCatalog, relationsFromCatalog } from '../src/catalog/catalog-to-domain.ts';
+import { animeFromCatalog, malInfoFromCatalog, relationsFromCatalog, walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { walkFranchise } from '../src/domain/franchise-walk.ts';
@@ -53,7 +53,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tsunagu-serve-bench-'));
 const catalog = await loadCatalog();
 const members = [...walkFranchise(ROOT, (id) => {
   const entry = catalog.media.get(id);
-  return entry ? relationsFromCatalog(entry) : undefined;
+  return entry ? walkEntryFromCatalog(entry) : undefined;
 }).members.keys()];
 const entries = members.flatMap((id) => catalog.media.get(id) ?? []);
 const now = Date.now();

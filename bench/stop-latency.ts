@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/stop-latency.ts [--runs 3]
  *
- * Mobile Suit Gundam (AniList 80, 120 entries, 116 with MAL ids) from a cold SQLite store,
+ * Mobile Suit Gundam (AniList 80, 143 entries, 137 with MAL ids) from a cold SQLite store,
  * against the simulator in this process at 300 +- 100 ms per response and its default
  * limits (AniList 90/min, Jikan 3/s + 60/min), with Tsunagu's default settings (the gates
  * at their defaults: enrichment paced at about 2 Jikan requests a second).

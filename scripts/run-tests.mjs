@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const searched = ['src', 'test', 'bench', 'web'];
+const searched = ['src', 'test', 'bench', 'eval', 'web'];
 const skipped = new Set(['node_modules', 'dist', '.git']);
 
 function find(dir, out) {

@@ -1,4 +1,5 @@
 import type { Anime, MalInfo } from '../domain/anime.ts';
+import type { WalkEntry } from '../domain/franchise-walk.ts';
 import type { Relation } from '../domain/relation-type.ts';
 import type { CatalogMal, CatalogMedia } from './catalog-schema.ts';
 
@@ -45,4 +46,9 @@ export function relationsFromCatalog(entry: CatalogMedia): Relation[] {
 /** What Jikan would add for a MAL entry; the catalog has no rank or member count. */
 export function malInfoFromCatalog(entry: CatalogMal, fetchedAt: number): MalInfo {
   return { score: entry.score, rank: null, members: null, rating: entry.rating, status: 'ok', fetchedAt };
+}
+
+/** What the franchise walk needs of a catalog entry: its AniList edges, titles and format. */
+export function walkEntryFromCatalog(entry: CatalogMedia): WalkEntry {
+  return { edges: relationsFromCatalog(entry), titles: { ...entry.title }, format: entry.format };
 }

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/catalog.ts';
+import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
 import { walkFranchise } from './franchise-walk.ts';
 import type { Relation } from './relation-type.ts';
+import { recommendedOrder } from './recommended-order.ts';
 import { releaseOrder, storyOrder, type WatchEntry } from './watch-order.ts';
 
 const catalog = await loadCatalog({ anilistOnly: true });
@@ -13,8 +15,12 @@ function catalogEdges(id: number): Relation[] | undefined {
 
 /** A franchise as the store would hand it to the orders: members and their relations. */
 function franchise(root: number): { members: WatchEntry[]; relations: Relation[] } {
-  const ids = [...walkFranchise(root, catalogEdges).members.keys()];
-  return { members: ids.map((id) => catalog.media.get(id)!), relations: ids.flatMap((id) => catalogEdges(id)!) };
+  const ids = [...walkFranchise(root, (id) => {
+    const media = catalog.media.get(id);
+    return media && walkEntryFromCatalog(media);
+  }).members.keys()];
+  const members = new Set(ids);
+  return { members: ids.map((id) => catalog.media.get(id)!), relations: ids.flatMap((id) => catalogEdges(id)!).filter((r) => members.has(r.to)) };
 }
 
 const entry = (id: number, date: string, format: string | null = 'TV'): WatchEntry => {
@@ -40,24 +46,37 @@ const AOT = {
   FINAL_SEASON_PART_2: 131681,
   FINAL_CHAPTERS: 146984,
   FINAL_CHAPTERS_SPECIAL_2: 162314, // 2023, month and day unknown
+  // Members through one-way edges: each names a season its PARENT, the season lists it as OTHER.
+  CHIBI_1: 19391,
+  SKYTREE: 110640,
+  REQUIEM_MV: 150005,
+  CHIBI_LEVI: 108942,
+  CHIBI_LEVI_2: 900390, // 2019, month and day unknown
+  CHIBI_FINAL: 139754,
 };
 
 test('Attack on Titan in release order', () => {
   const { members } = franchise(AOT.S1);
   assert.deepEqual(releaseOrder(members), [
     AOT.S1, // 2013-04-07
+    AOT.CHIBI_1, // 2013-07-17
     AOT.OAD, // 2013-12-09
     AOT.CRIMSON_BOW, // 2014-11-22
     AOT.NO_REGRETS, // 2014-12-09
     AOT.WINGS_OF_FREEDOM, // 2015-06-27
     AOT.JUNIOR_HIGH, // 2015-10-04
     AOT.S2, // 2017-04-01
+    AOT.SKYTREE, // 2017-04-10
     AOT.LOST_GIRLS, // 2017-12-08
     AOT.ROAR_OF_AWAKENING, // 2018-01-13
     AOT.S3, // 2018-07-23
+    AOT.REQUIEM_MV, // 2018-09-19
+    AOT.CHIBI_LEVI, // 2018-10-17
     AOT.S3_PART_2, // 2019-04-29
+    AOT.CHIBI_LEVI_2, // 2019-?-?
     AOT.CHRONICLE, // 2020-07-17
     AOT.FINAL_SEASON, // 2020-12-07
+    AOT.CHIBI_FINAL, // 2021-07-07
     AOT.FINAL_SEASON_PART_2, // 2022-01-10
     AOT.FINAL_CHAPTERS, // 2023-03-04
     AOT.FINAL_CHAPTERS_SPECIAL_2, // 2023-?-?
@@ -69,17 +88,23 @@ test('Attack on Titan in story order', () => {
   assert.deepEqual(storyOrder(members, relations), [
     AOT.NO_REGRETS, // AniList: the PREQUEL of season 1
     AOT.S1,
+    AOT.CHIBI_1, // side story of S1
     AOT.OAD, // side story of S1
     AOT.CRIMSON_BOW, // alternative version of S1 (the recap films), with its sequel
     AOT.WINGS_OF_FREEDOM,
     AOT.JUNIOR_HIGH, // spin-off of S1
     AOT.S2,
+    AOT.SKYTREE, // side story of S2
     AOT.ROAR_OF_AWAKENING, // summary of S2, sequel of Wings of Freedom
     AOT.S3,
     AOT.LOST_GIRLS, // side story of S1 and S3: after the later parent, though released before S3
+    AOT.REQUIEM_MV,
+    AOT.CHIBI_LEVI,
+    AOT.CHIBI_LEVI_2,
     AOT.S3_PART_2,
     AOT.CHRONICLE, // summary of S1 to S3 Part 2
     AOT.FINAL_SEASON,
+    AOT.CHIBI_FINAL,
     AOT.FINAL_SEASON_PART_2,
     AOT.FINAL_CHAPTERS,
     AOT.FINAL_CHAPTERS_SPECIAL_2,
@@ -163,6 +188,9 @@ test('cycles and self-loops are broken by release order', () => {
     rel(5, 99, 'SEQUEL'), // not a member
   ];
   assert.deepEqual(storyOrder(members, relations), [5, 1, 2, 3, 4]);
+  // The recommended order breaks them the same way.
+  const recommended = recommendedOrder(members.map((m) => ({ ...m, title: `#${m.id}`, titles: { romaji: null, english: null }, episodes: 12, duration: 24, popularity: null, averageScore: null, malScore: null, tags: [], genres: [] })), relations);
+  assert.deepEqual(recommended.map((e) => e.id), [5, 1, 2, 3, 4]);
 });
 
 test('every member exactly once in both orders, whatever order the input comes in', () => {

@@ -1,5 +1,6 @@
 import type { FuzzyDate } from './anime.ts';
 import type { Relation } from './relation-type.ts';
+import { stronglyConnected } from './strongly-connected.ts';
 
 /** What ordering needs of a franchise member. */
 export interface WatchEntry {
@@ -32,7 +33,8 @@ export function releaseOrder(members: readonly WatchEntry[]): number[] {
 }
 
 /**
- * Story order: every PREQUEL/SEQUEL chain in sequence; a side story, spin-off, summary or
+ * Story order, the chronological one (in-story time as AniList's relations tell it, not what
+ * a watch guide recommends; see recommended-order.ts for that): every PREQUEL/SEQUEL chain in sequence; a side story, spin-off, summary or
  * compilation right after its parent (after the last of them when it has several), with
  * its own sequels following it; an alternative version right after the earlier-released
  * version it retells. Where nothing decides, release order does. Contradictory upstream
@@ -121,7 +123,10 @@ function constraints(byId: Map<number, WatchEntry>, relations: readonly Pick<Rel
  */
 function breakCycles(graph: Constraints, entries: WatchEntry[]): Constraints {
   const rank = new Map(entries.map((entry, i) => [entry.id, i]));
-  const component = stronglyConnected(graph, entries.map((entry) => entry.id));
+  const component = stronglyConnected(
+    entries.map((entry) => entry.id),
+    (id) => (graph.get(id) ?? new Map<number, Kind>()).keys(),
+  );
   for (const [before, out] of graph) {
     for (const after of [...out.keys()]) {
       if (component.get(before) === component.get(after) && rank.get(before)! > rank.get(after)!) out.delete(after);
@@ -130,53 +135,8 @@ function breakCycles(graph: Constraints, entries: WatchEntry[]): Constraints {
   return graph;
 }
 
-/** Tarjan's algorithm, iterative (a chain of thousands would overflow recursion): id -> component number. */
-function stronglyConnected(graph: Constraints, ids: number[]): Map<number, number> {
-  const index = new Map<number, number>();
-  const low = new Map<number, number>();
-  const onStack = new Set<number>();
-  const stack: number[] = [];
-  const component = new Map<number, number>();
-  let counter = 0;
-  for (const start of ids) {
-    if (index.has(start)) continue;
-    const work: { id: number; next: Iterator<number> }[] = [];
-    const open = (id: number) => {
-      index.set(id, counter);
-      low.set(id, counter++);
-      stack.push(id);
-      onStack.add(id);
-      work.push({ id, next: (graph.get(id) ?? new Map<number, Kind>()).keys() });
-    };
-    open(start);
-    while (work.length > 0) {
-      const top = work[work.length - 1];
-      const step = top.next.next();
-      if (!step.done) {
-        const to = step.value;
-        if (!index.has(to)) open(to);
-        else if (onStack.has(to)) low.set(top.id, Math.min(low.get(top.id)!, index.get(to)!));
-        continue;
-      }
-      work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1].id;
-        low.set(parent, Math.min(low.get(parent)!, low.get(top.id)!));
-      }
-      if (low.get(top.id) === index.get(top.id)) {
-        let id: number;
-        do {
-          id = stack.pop()!;
-          onStack.delete(id);
-          component.set(id, top.id);
-        } while (id !== top.id);
-      }
-    }
-  }
-  return component;
-}
-
-function releaseKey(entry: WatchEntry): number[] {
+/** compareRelease's sort key: [year, month, day, format rank, id], unknown parts as Infinity. */
+export function releaseKey(entry: WatchEntry): number[] {
   const { year = null, month = null, day = null } = entry.startDate ?? {};
   const y = year ?? Infinity;
   const m = year === null ? Infinity : (month ?? Infinity);
@@ -185,8 +145,9 @@ function releaseKey(entry: WatchEntry): number[] {
   return [y, m, d, format === -1 ? FORMAT_ORDER.length : format, entry.id];
 }
 
-function unique(members: readonly WatchEntry[]): WatchEntry[] {
-  const byId = new Map<number, WatchEntry>();
+/** The members without repeats (the first of an id wins), in input order. */
+export function unique<T extends WatchEntry>(members: readonly T[]): T[] {
+  const byId = new Map<number, T>();
   for (const entry of members) if (!byId.has(entry.id)) byId.set(entry.id, entry);
   return [...byId.values()];
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { StoredAnime } from '../domain/anime.ts';
+import { WATCH_ROLES, type WatchRole } from '../domain/recommended-order.ts';
 import { TITLE_MATCHES } from '../domain/title-ranking.ts';
 import type { FranchiseView } from '../ingest/franchise-view.ts';
 import type { JobView } from '../ingest/ingest-service.ts';
@@ -109,7 +110,21 @@ export const franchiseSchema = z
     relations: z.array(
       z.object({ from: z.number().int(), to: z.number().int(), type: z.string(), source: z.enum(['anilist', 'mal', 'inferred']) }),
     ),
-    watchOrder: z.object({ release: z.array(z.number().int()), story: z.array(z.number().int()) }),
+    watchOrder: z.object({
+      recommended: z
+        .array(
+          z.object({
+            id: z.number().int(),
+            role: z.enum(WATCH_ROLES as [WatchRole, ...WatchRole[]]).openapi({
+              description: 'main: the story; side: side stories, spin-offs and specials, where they aired; optional: recaps and compilations; extra: parody and chibi spin-offs, music videos, promotional films (after the story); alternative: another continuity or a retelling',
+            }),
+            reason: z.string().openapi({ description: 'One line: why the entry has this role and stands where it does', example: 'side story of Attack on Titan, where it aired' }),
+          }),
+        )
+        .openapi({ description: 'The order a careful watch guide gives: release order as the backbone, sequels after prequels, side stories where they aired, film series together, recaps optional, extras last, other continuities as blocks after the one most people start with' }),
+      release: z.array(z.number().int()).openapi({ description: 'Member ids by first release (start date, then format, then id)' }),
+      story: z.array(z.number().int()).openapi({ description: "Member ids in chronological (in-story) order from AniList's relations: prequels first, side stories right after their parents" }),
+    }),
     stats: franchiseStats,
   })
   .openapi('Franchise');

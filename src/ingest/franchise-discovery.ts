@@ -1,15 +1,14 @@
 import type { Clock } from '../clock.ts';
 import type { FranchisePolicy } from '../domain/franchise-policy.ts';
-import { createFranchiseWalk, type FranchiseWalk } from '../domain/franchise-walk.ts';
-import type { Relation } from '../domain/relation-type.ts';
+import { createFranchiseWalk, type FranchiseWalk, type WalkEntry } from '../domain/franchise-walk.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { AniListClient, FetchMediaResult } from '../upstream/anilist/anilist-client.ts';
 import type { RequestTally } from '../upstream/http/upstream-http.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { EntryFailure } from './franchise-view.ts';
-import { storedWalkEdges } from './stored-edges.ts';
 import { idList, storing } from './store-write-error.ts';
+import { storedWalkEntries } from './stored-walk-entries.ts';
 
 /** AniList answers at most 50 media per Page. */
 const BATCH_SIZE = 50;
@@ -207,7 +206,10 @@ class Discovery {
       this.fetched += entries.length;
       this.options.listener?.entries?.(ids, 'fetched');
     }
-    const visits: [number, Relation[] | undefined][] = entries.map((e) => [e.anime.id, e.relations]);
+    // Read back from the store rather than taken from the answer: the stored view adds what
+    // entries stored earlier say about these (one-way edges into the franchise).
+    const stored = await storedWalkEntries(this.deps.store, entries.map((e) => e.anime.id));
+    const visits: [number, WalkEntry | undefined][] = entries.map((e) => [e.anime.id, stored.get(e.anime.id)]);
     for (const id of part.missing) {
       if (id === this.rootId) this.rootFound = false;
       else this.fail({ id, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
@@ -233,7 +235,7 @@ class Discovery {
     this.queue.push(id);
   }
 
-  private visit(visits: [number, Relation[] | undefined][]): number[] {
+  private visit(visits: [number, WalkEntry | undefined][]): number[] {
     for (const [id] of visits) this.visited.add(id);
     const next = visits.length > 0 ? this.walk.visitAll(visits) : [];
     this.report();
@@ -247,10 +249,10 @@ class Discovery {
       for (const id of ids) if (stale.has(id)) this.queue.push(id);
       const fresh = ids.filter((id) => !stale.has(id));
       if (fresh.length === 0) return;
-      const edges = await storedWalkEdges(this.deps.store, fresh);
+      const stored = await storedWalkEntries(this.deps.store, fresh);
       this.reused += fresh.length;
       this.options.listener?.entries?.(fresh, 'stored');
-      ids = this.visit(fresh.map((id) => [id, edges.get(id) ?? []]));
+      ids = this.visit(fresh.map((id) => [id, stored.get(id)]));
     }
   }
 

@@ -1,8 +1,9 @@
 import { displayTitle } from '../domain/anime.ts';
 import { isStale } from '../domain/freshness.ts';
 import type { FranchisePolicy } from '../domain/franchise-policy.ts';
-import { walkFranchise, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
+import { createFranchiseWalk, UNKNOWN_TITLES, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
 import { inverseOf, type Relation, type RelationType } from '../domain/relation-type.ts';
+import { recommendedOrder, type OrderEntry } from '../domain/recommended-order.ts';
 import { releaseOrder, storyOrder } from '../domain/watch-order.ts';
 import type { AnimeSummary } from '../store/anime-repository.ts';
 import type { Store } from '../store/store.ts';
@@ -16,27 +17,87 @@ export function emptyStats(): FranchiseStats {
 const STATS_STATUSES = ['succeeded', 'partial'] as const;
 
 /**
- * Walks a franchise under `policy` over stored AniList edges: the same walk discovery runs
- * over the network, so the same members. Edges still waiting for their target count too,
- * so a member that is not stored (a crash, a failed fetch) shows up as a member; callers
- * tell it by its absence from the anime table. One query loads the stored component (see
- * RelationRepository.componentEdges); the walk then runs in memory.
+ * Walks a franchise under `policy` over the stored AniList edges, each read both ways: the
+ * same walk discovery runs over the network, so the same members. Edges still waiting for
+ * their target count too, so a member that is not stored (a crash, a failed fetch) shows up
+ * as a member; callers tell it by its absence from the anime table. One query loads the
+ * stored component (see RelationRepository.componentEdges) and one its entries; the walk runs
+ * in memory and asks for more only when it reaches past the component (an OTHER link to
+ * another component, judged by titles), one more pair of queries per such step.
  */
-export async function walkStored(store: Pick<Store, 'relations'>, rootId: number, policy: FranchisePolicy): Promise<FranchiseWalkResult> {
+export async function walkStored(store: Pick<Store, 'relations' | 'anime'>, rootId: number, policy: FranchisePolicy): Promise<FranchiseWalkResult> {
   return (await loadStored(store, rootId, policy)).walk;
 }
 
-async function loadStored(store: Pick<Store, 'relations'>, rootId: number, policy: FranchisePolicy) {
-  const { stored, pending } = await store.relations.componentEdges(rootId, [...policy.follow]);
+async function loadStored(store: Pick<Store, 'relations' | 'anime'>, rootId: number, policy: FranchisePolicy) {
+  const walk = createFranchiseWalk(rootId, policy);
+  // An edge is walked both ways, so the component follows each type and its inverse.
+  const types = [...new Set([...policy.follow].flatMap((type) => [type, inverseOf(type)]))];
   const edgesOf = new Map<number, Relation[]>();
-  for (const edge of [...stored, ...pending]) {
-    const list = edgesOf.get(edge.from);
+  const seen = new Set<string>();
+  const stored: Relation[] = [];
+  const anime = new Map<number, AnimeSummary>();
+  /** Entries whose every stored edge is loaded. */
+  const loaded = new Set<number>();
+  const visited = new Set<number>();
+  const attach = (id: number, edge: Relation) => {
+    const list = edgesOf.get(id);
     if (list) list.push(edge);
-    else edgesOf.set(edge.from, [edge]);
+    else edgesOf.set(id, [edge]);
+  };
+  for (let ids = walk.pending(); ids.length > 0; ids = walk.pending()) {
+    const roots = ids.filter((id) => !loaded.has(id));
+    if (roots.length > 0) {
+      const component = await store.relations.componentEdges(roots, types);
+      for (const [list, waiting] of [[component.stored, false], [component.pending, true]] as const) {
+        for (const edge of list) {
+          const key = `${waiting ? 'p' : 's'}${edge.from}>${edge.to}>${edge.type}>${edge.source}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          if (!waiting) stored.push(edge);
+          attach(edge.from, edge);
+          if (edge.to !== edge.from) attach(edge.to, edge);
+        }
+      }
+      const reached = reach(roots, [...component.stored, ...component.pending], new Set(types));
+      for (const id of reached) loaded.add(id);
+      for (const summary of await store.anime.getSummaries([...reached].filter((id) => !anime.has(id)))) anime.set(summary.id, summary);
+    }
+    // Everything loaded goes in at once (the walk uses an entry only once it reaches it): one
+    // walk per load rather than one per level.
+    const visits = [...new Set([...ids, ...loaded])].filter((id) => !visited.has(id));
+    for (const id of visits) visited.add(id);
+    walk.visitAll(
+      visits.map((id) => {
+        const summary = anime.get(id);
+        // An entry without edges is still known (stored, or waiting to be): an empty list rather than undefined.
+        return [id, { edges: edgesOf.get(id) ?? [], titles: summary?.title ?? UNKNOWN_TITLES, format: summary?.format ?? null }] as const;
+      }),
+    );
   }
-  // An entry without edges is still known (stored, or waiting to be): [] rather than undefined.
-  const walk = walkFranchise(rootId, (id) => edgesOf.get(id) ?? [], policy);
-  return { walk, stored };
+  return { walk: walk.result(), stored, anime };
+}
+
+/** The entries componentEdges reached from `roots`: its recursion, replayed over the edges it returned. */
+function reach(roots: readonly number[], edges: readonly Relation[], types: ReadonlySet<string>): Set<number> {
+  const next = new Map<number, number[]>();
+  const link = (a: number, b: number) => {
+    const list = next.get(a);
+    if (list) list.push(b);
+    else next.set(a, [b]);
+  };
+  for (const edge of edges) {
+    if (edge.source !== 'anilist' || !types.has(edge.type)) continue;
+    link(edge.from, edge.to);
+    link(edge.to, edge.from);
+  }
+  const reached = new Set(roots);
+  for (let level = [...roots]; level.length > 0; ) {
+    const found: number[] = [];
+    for (const id of level) for (const to of next.get(id) ?? []) if (!reached.has(to)) (reached.add(to), found.push(to));
+    level = found;
+  }
+  return reached;
 }
 
 export interface ReadFranchiseOptions {
@@ -56,22 +117,20 @@ export interface ReadFranchiseOptions {
  * reaches is not stored: either way a refresh would change what is shown. `stats` are those
  * of the last succeeded or partial ingest job keyed by any member (a job's key names the
  * lowest member when it started, which may have changed since), with this read's
- * disagreements; zeros when no such job is stored. Three queries: the component's edges,
- * the members' columns the view shows, the job.
+ * disagreements; zeros when no such job is stored. Three queries (see walkStored for when
+ * more): the component's edges, its entries' columns the view shows, the job.
  */
 export async function readFranchise(
   store: Pick<Store, 'anime' | 'relations' | 'jobs'>,
   rootId: number,
   options: ReadFranchiseOptions,
 ): Promise<FranchiseView | null> {
-  const { walk, stored } = await loadStored(store, rootId, options.policy);
+  const { walk, stored, anime: summaries } = await loadStored(store, rootId, options.policy);
   const { members: depths, truncated } = walk;
   const ids = [...depths.keys()];
   const suffix = options.jobKeySuffix ?? '';
-  const [anime, job] = await Promise.all([
-    store.anime.getSummaries(ids),
-    store.jobs.findLatestFinished(ids.map((id) => `franchise:${id}${suffix}`), STATS_STATUSES),
-  ]);
+  const anime = ids.flatMap((id) => summaries.get(id) ?? []);
+  const job = await store.jobs.findLatestFinished(ids.map((id) => `franchise:${id}${suffix}`), STATS_STATUSES);
   const root = anime.find((a) => a.id === rootId);
   if (!root) return null;
   const members = anime.map((a) => toMember(a, depths.get(a.id) ?? 0));
@@ -82,7 +141,7 @@ export async function readFranchise(
     franchise: { id: rootId, title: displayTitle(root.title, root.id), size: members.length, truncated, stale },
     members,
     relations: relations.map(({ from, to, type, source }) => ({ from, to, type, source })),
-    watchOrder: { release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
+    watchOrder: { recommended: recommendedOrder(anime.map(orderEntry), anilistEdges), release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
     stats: { ...jobStats(job?.result), disagreements: disagreements(relations) },
   };
 }
@@ -98,6 +157,23 @@ function jobStats(result: unknown): FranchiseStats {
     enrichmentMs: stats.enrichmentMs ?? zero.enrichmentMs,
     upstreamRequests: stats.upstreamRequests ?? zero.upstreamRequests,
     failures: stats.failures ?? zero.failures,
+  };
+}
+
+function orderEntry(anime: AnimeSummary): OrderEntry {
+  return {
+    id: anime.id,
+    format: anime.format,
+    startDate: anime.startDate,
+    title: displayTitle(anime.title, anime.id),
+    titles: anime.title,
+    episodes: anime.episodes,
+    duration: anime.duration,
+    popularity: anime.popularity,
+    averageScore: anime.averageScore,
+    malScore: anime.mal?.score ?? null,
+    tags: anime.tags,
+    genres: anime.genres,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FuzzyDate } from '../domain/anime.ts';
+import type { RecommendedEntry } from '../domain/recommended-order.ts';
 import type { RelationSource, RelationType } from '../domain/relation-type.ts';
 
 /**
@@ -17,8 +18,22 @@ export interface FranchiseView {
   };
   members: FranchiseMember[];
   relations: { from: number; to: number; type: RelationType; source: RelationSource }[];
-  watchOrder: { release: number[]; story: number[] };
+  watchOrder: WatchOrders;
   stats: FranchiseStats;
+}
+
+/** Every member in three orders (each holds every member once). */
+export interface WatchOrders {
+  /**
+   * The order a careful watch guide gives (src/domain/recommended-order.ts), each member with
+   * its role (main, side, optional, extra, alternative) and a one-line reason: what the CLI
+   * table, the API and the page show first.
+   */
+  recommended: RecommendedEntry[];
+  /** Member ids by first release: start date, then format, then id. */
+  release: number[];
+  /** Member ids in chronological (in-story) order from AniList's relations: prequels first, side stories right after their parents. */
+  story: number[];
 }
 
 export interface FranchiseMember {

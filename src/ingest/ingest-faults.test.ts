@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { relationsFromCatalog } from '../catalog/catalog-to-domain.ts';
+import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
 import { walkFranchise } from '../domain/franchise-walk.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase } from './ingest-test-harness.ts';
@@ -22,9 +22,9 @@ after(async () => {
 
 test('20% faults: the job ends with every entry or names each missing one, and a re-run completes it', async () => {
   const expected = await catalogFranchise(GUNDAM);
-  const edgesOf = (id: number) => {
+  const entryOf = (id: number) => {
     const entry = expected.catalog.media.get(id);
-    return entry ? relationsFromCatalog(entry) : undefined;
+    return entry ? walkEntryFromCatalog(entry) : undefined;
   };
   // No client retries, so faults do reach the engine: its own retry round and its failure
   // records are what is tested here, not the HTTP layer's retries.
@@ -53,7 +53,7 @@ test('20% faults: the job ends with every entry or names each missing one, and a
 
     // Whatever was not stored is either named, or only reachable through something named.
     const aniListFailed = new Set(finished.failures.filter((f) => f.upstream === 'anilist').map((f) => f.id));
-    const reachable = walkFranchise(GUNDAM, (id) => (aniListFailed.has(id) ? undefined : edgesOf(id)));
+    const reachable = walkFranchise(GUNDAM, (id) => (aniListFailed.has(id) ? undefined : entryOf(id)));
     const stored = new Set((await first.store.anime.getMany([...expected.members.keys()])).map((a) => a.id));
     for (const id of reachable.members.keys()) assert.ok(stored.has(id) || aniListFailed.has(id), `${id} neither stored nor named`);
     // Every stored member with a MAL id has MAL data, or its Jikan failure is named.

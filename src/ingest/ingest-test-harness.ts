@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
-import { relationsFromCatalog } from '../catalog/catalog-to-domain.ts';
+import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import { defaultPolicy, type FranchisePolicy } from '../domain/franchise-policy.ts';
@@ -187,7 +187,7 @@ export async function catalogFranchise(rootId: number, policy: FranchisePolicy =
     rootId,
     (id) => {
       const entry = catalog.media.get(id);
-      return entry ? relationsFromCatalog(entry) : undefined;
+      return entry ? walkEntryFromCatalog(entry) : undefined;
     },
     policy,
   );

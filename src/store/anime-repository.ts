@@ -3,6 +3,7 @@ import type { Anime, FuzzyDate, MalInfo, MalStatus, StoredAnime, Titles } from '
 import { isMalStale, isStale } from '../domain/freshness.ts';
 import { normaliseTitle } from '../domain/title.ts';
 import { animeProblem, animeToRow, malToRow, rowToAnime, type AnimeColumns } from './anime-row.ts';
+import { fromJsonText } from './text-column.ts';
 import { animeUpsertStatement } from './anime-upsert-statement.ts';
 import { chunk, IDS_PER_QUERY, ROWS_PER_INSERT } from './chunk.ts';
 import type { AnimeTable } from './schema.ts';
@@ -20,9 +21,9 @@ export interface AnimeUpsertResult {
 }
 
 /**
- * What a franchise view shows of an entry, plus what its freshness needs. Reading only these
- * columns skips the JSON list columns (synonyms, genres, tags, studios) a view never shows:
- * parsing them was a quarter of a franchise read.
+ * What a franchise view shows of an entry, plus what its freshness and its recommended watch
+ * order need (popularity, episode length, genres and tags). Reading only these columns skips
+ * the JSON lists a view never reads (synonyms, studios).
  */
 export interface AnimeSummary {
   id: number;
@@ -35,6 +36,11 @@ export interface AnimeSummary {
   seasonYear: number | null;
   episodes: number | null;
   averageScore: number | null;
+  popularity: number | null;
+  /** Minutes per episode. */
+  duration: number | null;
+  genres: string[];
+  tags: string[];
   coverImage: string | null;
   coverColor: string | null;
   description: string | null;
@@ -45,7 +51,7 @@ export interface AnimeSummary {
 
 const SUMMARY_COLUMNS = [
   'id', 'mal_id', 'title_romaji', 'title_english', 'title_native', 'format', 'status', 'start_year', 'start_month',
-  'start_day', 'season', 'season_year', 'episodes', 'average_score', 'cover_image', 'cover_color', 'description',
+  'start_day', 'season', 'season_year', 'episodes', 'average_score', 'popularity', 'duration', 'genres', 'tags', 'cover_image', 'cover_color', 'description',
   'fetched_at', 'mal_score', 'mal_status', 'mal_fetched_at',
 ] as const;
 
@@ -61,6 +67,10 @@ function rowToSummary(row: Pick<AnimeTable, (typeof SUMMARY_COLUMNS)[number]>): 
     seasonYear: row.season_year,
     episodes: row.episodes,
     averageScore: row.average_score,
+    popularity: row.popularity,
+    duration: row.duration,
+    genres: fromJsonText<string[]>(row.genres) ?? [],
+    tags: fromJsonText<string[]>(row.tags) ?? [],
     coverImage: row.cover_image,
     coverColor: row.cover_color,
     description: row.description,

@@ -40,6 +40,8 @@ export interface RelationRepository {
   upsertMany(relations: readonly Relation[], options?: UpsertRelationsOptions): Promise<RelationUpsertResult>;
   /** Every stored edge leaving one of `ids`. */
   listFrom(ids: readonly number[]): Promise<Relation[]>;
+  /** Every stored edge entering one of `ids`, ordered like listFrom: what other entries say about them. */
+  listTo(ids: readonly number[]): Promise<Relation[]>;
   /** Every stored edge with both ends in `ids`. */
   listAmong(ids: readonly number[]): Promise<Relation[]>;
   /**
@@ -53,12 +55,13 @@ export interface RelationRepository {
   /** Edges waiting for their target that leave one of `ids`, ordered like listFrom. */
   listPendingFrom(ids: readonly number[]): Promise<Relation[]>;
   /**
-   * Every edge (any type, any source) leaving an entry reachable from `rootId` over AniList
-   * edges of `types`, stored or still waiting for their target, in one query: what a
-   * franchise walk and its view read, with no round trip per hop. `stored` are relation
-   * rows, `pending` pending_relation rows, each ordered by (from, to, type).
+   * Every edge (any type, any source) leaving or entering an entry reachable from `roots`
+   * over AniList edges of `types` taken in either direction, stored or still waiting for
+   * their target, in one query: what a franchise walk and its view read, with no round trip
+   * per hop. `stored` are relation rows, `pending` pending_relation rows, each ordered by
+   * (from, to, type).
    */
-  componentEdges(rootId: number, types: readonly string[]): Promise<{ stored: Relation[]; pending: Relation[] }>;
+  componentEdges(roots: number | readonly number[], types: readonly string[]): Promise<{ stored: Relation[]; pending: Relation[] }>;
 }
 
 const UPSTREAM_SOURCES: readonly string[] = ['anilist', 'mal'] satisfies RelationSource[];
@@ -194,13 +197,13 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
     return toInsert.length;
   }
 
-  async function listWhereFrom(ids: readonly number[], types?: readonly string[]): Promise<Relation[]> {
+  async function listWhereFrom(ids: readonly number[], types?: readonly string[], end: 'from_id' | 'to_id' = 'from_id'): Promise<Relation[]> {
     const out: Relation[] = [];
     for (const part of chunk([...new Set(ids)], IDS_PER_QUERY)) {
       const rows = await db
         .selectFrom('relation')
         .selectAll()
-        .where('from_id', 'in', part)
+        .where(end, 'in', part)
         .$if(types !== undefined, (qb) => qb.where('type', 'in', types!))
         .orderBy('from_id')
         .orderBy('to_id')
@@ -248,6 +251,8 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
     },
 
     listFrom: (ids) => listWhereFrom(ids),
+
+    listTo: async (ids) => (await listWhereFrom(ids, undefined, 'to_id')).sort((a, b) => a.from - b.from || a.to - b.to || a.type.localeCompare(b.type)),
 
     async listAmong(ids) {
       const wanted = new Set(ids);
@@ -298,12 +303,13 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
       return out;
     },
 
-    async componentEdges(rootId, types) {
+    async componentEdges(roots, types) {
       const typeList = [...new Set(types.map(normaliseRelationType))];
       const stored: Relation[] = [];
       const pending: Relation[] = [];
-      if (!isId(rootId)) return { stored, pending };
-      const { rows } = await componentQuery(ctx.dialect, rootId, typeList).execute(db);
+      const rootIds = [...new Set(typeof roots === 'number' ? [roots] : roots)].filter(isId);
+      if (rootIds.length === 0) return { stored, pending };
+      const { rows } = await componentQuery(ctx.dialect, rootIds, typeList).execute(db);
       for (const row of rows) (row.pending ? pending : stored).push(toRelation(row));
       return { stored, pending };
     },
@@ -313,42 +319,55 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
 type ComponentRow = RelationTable & { pending: number };
 
 /**
- * The walked graph is AniList's edges of the followed types in both tables (a pending edge
- * still leads the walk to an entry to fetch). UNION (not UNION ALL) on the bare id is what
- * ends the recursion on cycles (SEQUEL<->PREQUEL pairs are everywhere). The component is a
- * superset of the franchise (the crossover rule and the caps are the walk's, in code), but
- * one indexed query for it beats a pair of queries per hop; in the catalog the largest
- * component under the default policy is Gundam's 121 entries.
+ * The walked graph is AniList's edges of the followed types in both tables, each taken in
+ * either direction (the walk reads an edge both ways, and a pending edge still leads the walk
+ * to an entry to fetch). UNION (not UNION ALL) on the bare id is what ends the recursion on
+ * cycles (SEQUEL<->PREQUEL pairs are everywhere). The component is a superset of the
+ * franchise (the crossover rule, loose links and the caps are the walk's, in code), but one
+ * indexed query for it beats a pair of queries per hop; in the catalog the largest component
+ * under the default policy is Gundam's 131 entries.
  *
  * Each step must be an index lookup per reached id, never a scan of the relation table.
- * SQLite plans that from one recursive SELECT per table. PostgreSQL allows the recursive
- * name only once and, misjudging the CTE's size by orders of magnitude, hash-joins it
- * against full scans; a LATERAL subquery and `= any(array)` pin it to index lookups.
+ * SQLite plans that from one recursive SELECT per table and direction. PostgreSQL allows the
+ * recursive name only once and, misjudging the CTE's size by orders of magnitude, hash-joins
+ * it against full scans; a LATERAL subquery and `= any(array)` pin it to index lookups.
  */
-function componentQuery(dialect: Dialect, rootId: number, types: readonly string[]) {
+function componentQuery(dialect: Dialect, rootIds: readonly number[], types: readonly string[]) {
   const followed = types.length > 0 ? sql.join(types) : sql`null`;
-  const root = sql`select cast(${rootId} as bigint)`;
+  const roots = sql.join(rootIds.map((id) => sql`select cast(${id} as bigint)`), sql` union `);
   const columns = sql`from_id, to_id, type, source`;
+  const tables = ['relation', 'pending_relation'] as const;
+  const directions = [['from_id', 'to_id'], ['to_id', 'from_id']] as const;
   if (dialect === 'sqlite') {
-    const walked = (table: 'relation' | 'pending_relation') =>
-      sql`select ${sql.ref(`${table}.to_id`)} from reach join ${sql.table(table)} on ${sql.ref(`${table}.from_id`)} = reach.id
-          where ${sql.ref(`${table}.source`)} = 'anilist' and ${sql.ref(`${table}.type`)} in (${followed})`;
+    const walked = tables.flatMap((table) =>
+      directions.map(
+        ([near, far]) => sql`select ${sql.ref(`${table}.${far}`)} from reach join ${sql.table(table)} on ${sql.ref(`${table}.${near}`)} = reach.id
+          where ${sql.ref(`${table}.source`)} = 'anilist' and ${sql.ref(`${table}.type`)} in (${followed})`,
+      ),
+    );
+    const touching = (table: (typeof tables)[number], flag: number) =>
+      sql`select ${columns}, ${sql.lit(flag)} as pending from ${sql.table(table)} where from_id in (select id from reach)
+          union select ${columns}, ${sql.lit(flag)} as pending from ${sql.table(table)} where to_id in (select id from reach)`;
     return sql<ComponentRow>`
-      with recursive reach(id) as (${root} union ${walked('relation')} union ${walked('pending_relation')})
-      select ${columns}, 0 as pending from relation where from_id in (select id from reach)
+      with recursive reach(id) as (${roots} union ${sql.join(walked, sql` union `)})
+      ${touching('relation', 0)}
       union all
-      select ${columns}, 1 as pending from pending_relation where from_id in (select id from reach)
+      ${touching('pending_relation', 1)}
       order by from_id, to_id, type`;
   }
-  const walked = (table: 'relation' | 'pending_relation') =>
-    sql`select to_id from ${sql.table(table)} where from_id = reach.id and source = 'anilist' and type in (${followed})`;
+  const walked = tables.flatMap((table) =>
+    directions.map(([near, far]) => sql`select ${sql.ref(far)} as id from ${sql.table(table)} where ${sql.ref(near)} = reach.id and source = 'anilist' and type in (${followed})`),
+  );
+  const touching = (table: (typeof tables)[number], flag: number) =>
+    sql`select ${columns}, ${sql.lit(flag)} as pending from ${sql.table(table)} where from_id = any(array(select id from reach))
+        union select ${columns}, ${sql.lit(flag)} as pending from ${sql.table(table)} where to_id = any(array(select id from reach))`;
   return sql<ComponentRow>`
     with recursive reach(id) as (
-      ${root} union select e.to_id from reach cross join lateral (${walked('relation')} union all ${walked('pending_relation')}) e
+      ${roots} union select e.id from reach cross join lateral (${sql.join(walked, sql` union all `)}) e
     )
-    select ${columns}, 0 as pending from relation where from_id = any(array(select id from reach))
+    ${touching('relation', 0)}
     union all
-    select ${columns}, 1 as pending from pending_relation where from_id = any(array(select id from reach))
+    ${touching('pending_relation', 1)}
     order by from_id, to_id, type`;
 }
 

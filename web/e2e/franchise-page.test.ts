@@ -92,14 +92,25 @@ describe('the franchise page in Chromium', { skip: skip ?? false }, () => {
     await imported(page);
 
     const api = await franchiseFromApi(16498);
-    assert.equal(api.members.length, 16);
+    assert.equal(api.members.length, 22);
     await page.waitForFunction((count) => document.querySelector<HTMLElement>('[data-testid=graph]')?.dataset.nodeIds?.split(',').length === count, api.members.length, {
       timeout: 10_000,
     });
     assert.deepEqual((await graphIds(page)).sort(), api.members.map((m) => m.id).sort(), 'the graph has every entry');
     await graphFitsItsPanel(page);
+    // The recommended order by default, each entry with its role and why it stands there.
+    assert.equal(await page.getAttribute('button:text-is("Recommended")', 'aria-pressed'), 'true');
+    assert.deepEqual(await optionIds(page), api.watchOrder.recommended.map((e) => e.id), 'recommended order as the API has it');
+    const notes = await page.$$eval('[data-testid=watch-order] [role=option] .order-note', (items) => items.map((item) => (item as HTMLElement).innerText));
+    assert.deepEqual(
+      notes.map((note) => note.replace(/\s+/g, ' ').trim().toLowerCase()),
+      api.watchOrder.recommended.map((e) => `${e.role} ${e.reason}`.toLowerCase()),
+      'every entry shows its role and reason',
+    );
+    assert.match(notes.at(-1)!, /^extra\b/i, 'extras come last');
     await page.click('button:text-is("Release")');
     assert.deepEqual(await optionIds(page), api.watchOrder.release, 'release order as the API has it');
+    assert.equal(await page.locator('[data-testid=watch-order] .order-note').count(), 0, 'roles belong to the recommended order');
     await page.click('button:text-is("Story")');
     assert.deepEqual(await optionIds(page), api.watchOrder.story, 'story order as the API has it');
 

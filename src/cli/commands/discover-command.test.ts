@@ -49,6 +49,9 @@ test('discover --json prints one JSON document of the franchise on stdout, progr
   }
   assert.equal(view.watchOrder.release.length, expected.members.size);
   assert.equal(view.watchOrder.story.length, expected.members.size);
+  const recommended: { id: number; role: string; reason: string }[] = view.watchOrder.recommended;
+  assert.deepEqual(recommended.map((r) => r.id).sort(), [...expected.members.keys()].sort());
+  for (const r of recommended) assert.ok(['main', 'side', 'optional', 'extra', 'alternative'].includes(r.role) && r.reason.length > 0, JSON.stringify(r));
   assert.ok(view.stats.durationMs > 0 && view.stats.upstreamRequests.anilist > 0 && view.stats.upstreamRequests.jikan > 0);
   assert.deepEqual(view.stats.failures, []);
   assert.ok(view.members.some((m: { malScore: number | null }) => m.malScore !== null), 'enriched');
@@ -58,14 +61,21 @@ test('discover --json prints one JSON document of the franchise on stdout, progr
   assert.match(run.stderr, /^enrichment \d+\/\d+/m);
 });
 
-test('discover prints a summary table and both watch orders; the policy flags cap the walk', async () => {
+test('discover prints the recommended watch order as its table, each entry with its role and why; the policy flags cap the walk', async () => {
   const [table, capped] = await Promise.all([
-    tsunagu(['discover', '9253', '--no-enrich'], await env()),
+    tsunagu(['discover', '16498', '--no-enrich'], await env()),
     tsunagu(['discover', '80', '--json', '--no-enrich', '--max-entries', '5', '--follow', 'sequel,prequel,side story'], await env()),
   ]);
   assert.equal(table.code, 0, table.stderr);
-  assert.match(table.stdout, /^Steins;Gate: \d+ entries \(AniList 9253\)/);
-  assert.match(table.stdout, /Story order:\n\s+1\. /);
+  assert.match(table.stdout, /^Attack on Titan: 22 entries \(AniList 16498\)\n\nRecommended watch order:\n\s+#\s+id\s+role\s+format/);
+  const rows = table.stdout.split('\n').filter((line) => /^\s+\d+\s+\d+\s+(main|side|optional|extra|alternative)\s/.test(line));
+  assert.equal(rows.length, 22);
+  assert.match(rows[0], /^\s+1\s+16498\s+main\s+TV\s+2013 .* Attack on Titan: main story, where it aired$/);
+  assert.match(table.stdout, /\s150005\s+extra\s+MUSIC .*Requiem of the Dawn: music video: after the main story/);
+  assert.match(table.stdout, /\s20691\s+optional\s+MOVIE .*: compilation film of Attack on Titan: optional, where it came out/);
+  const roles = rows.map((row) => row.trim().split(/\s+/)[2]);
+  assert.ok(roles.indexOf('extra') > roles.lastIndexOf('main'), 'extras after the main story');
+  assert.match(table.stdout, /Story order \(chronological, from the relations\):\n\s+1\. /);
   assert.match(table.stdout, /Release order:\n\s+1\. /);
   assert.match(table.stdout, /requests: AniList \d+, Jikan 0; failures: 0/);
   assert.doesNotMatch(table.stderr, /enrichment/);

@@ -93,24 +93,29 @@ function cell(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
-/** The summary table, then both watch orders: what `discover` prints on stdout without --json. */
+/**
+ * The summary table in the recommended watch order (each entry's role, and why it stands
+ * there), then the release and the chronological (story) orders: what `discover` prints
+ * on stdout without --json.
+ */
 export function franchiseText(view: FranchiseView): string {
   const out: string[] = [];
   const { franchise, stats } = view;
   out.push(`${franchise.title}: ${franchise.size} entries (AniList ${franchise.id})${franchise.truncated ? ', TRUNCATED by the policy caps' : ''}`);
-  out.push('');
-  out.push(`${'id'.padStart(7)}  ${cell('format', 8)} ${'year'.padStart(4)} ${'eps'.padStart(4)} ${'score'.padStart(5)} ${'MAL'.padStart(5)} depth  title`);
+  out.push('', 'Recommended watch order:');
+  const roleWidth = Math.max(4, ...view.watchOrder.recommended.map((r) => r.role.length));
+  out.push(`${'#'.padStart(4)} ${'id'.padStart(7)}  ${cell('role', roleWidth)} ${cell('format', 8)} ${'year'.padStart(4)} ${'eps'.padStart(4)} ${'score'.padStart(5)} ${'MAL'.padStart(5)} depth  title: why here`);
   const byId = new Map(view.members.map((m) => [m.id, m]));
-  for (const id of view.watchOrder.release) {
+  view.watchOrder.recommended.forEach(({ id, role, reason }, i) => {
     const m = byId.get(id)!;
     const mal = m.malScore !== null ? m.malScore.toFixed(2) : m.malStatus === 'missing' ? 'none' : '-';
     out.push(
-      `${String(m.id).padStart(7)}  ${cell(m.format ?? '?', 8)} ${year(m).padStart(4)} ${String(m.episodes ?? '?').padStart(4)} ${String(m.averageScore ?? '-').padStart(5)} ${mal.padStart(5)} ${String(m.depth).padStart(5)}  ${m.title}`,
+      `${String(i + 1).padStart(4)} ${String(m.id).padStart(7)}  ${cell(role, roleWidth)} ${cell(m.format ?? '?', 8)} ${year(m).padStart(4)} ${String(m.episodes ?? '?').padStart(4)} ${String(m.averageScore ?? '-').padStart(5)} ${mal.padStart(5)} ${String(m.depth).padStart(5)}  ${m.title}: ${reason}`,
     );
-  }
+  });
   const order = (ids: number[]) => ids.map((id, i) => `${String(i + 1).padStart(4)}. ${byId.get(id)!.title} (${byId.get(id)!.format ?? '?'}, ${year(byId.get(id)!)})`);
-  out.push('', 'Story order:', ...order(view.watchOrder.story));
   out.push('', 'Release order:', ...order(view.watchOrder.release));
+  out.push('', 'Story order (chronological, from the relations):', ...order(view.watchOrder.story));
   const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
   out.push(
     '',

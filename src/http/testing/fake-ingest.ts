@@ -120,7 +120,7 @@ export class FakeIngest implements IngestService {
         description: m.description,
       })),
       relations: edges.filter((e) => ids.has(e.from) && ids.has(e.to)),
-      watchOrder: { release: byDate, story: byDate },
+      watchOrder: { recommended: byDate.map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: byDate, story: byDate },
       stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
     };
   }

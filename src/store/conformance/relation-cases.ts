@@ -145,15 +145,16 @@ export function relationCases(ctx: SuiteContext): void {
     ]);
   });
 
-  test('relations: componentEdges follows only AniList edges of the given types (stored or pending) and returns every edge leaving what it reached', async () => {
+  test('relations: componentEdges follows only AniList edges of the given types (stored or pending), either way, and returns every edge touching what it reached', async () => {
     const { store } = await ctx.open();
-    await store.saveBatch(ids(1, 2, 3, 5, 7, 8, 9), [
+    await store.saveBatch(ids(1, 2, 3, 5, 6, 7, 8, 9), [
       edge(1, 2, 'SEQUEL'),
       edge(5, 1, 'PREQUEL'),
       edge(2, 3, 'SEQUEL'),
       edge(2, 9, 'CHARACTER'),
       edge(3, 7, 'SIDE_STORY', 'mal'),
       edge(3, 40, 'SEQUEL'),
+      edge(6, 3, 'SEQUEL'),
       edge(8, 1, 'PREQUEL'),
     ]);
     // 3 -> 40 waits for entry 40; 40 is reached, so what waits on 40's side would count too.
@@ -167,16 +168,25 @@ export function relationCases(ctx: SuiteContext): void {
       edge(2, 3, 'SEQUEL'),
       edge(2, 9, 'CHARACTER'),
       edge(3, 2, 'PREQUEL', 'inferred'),
+      edge(3, 6, 'PREQUEL', 'inferred'),
       edge(3, 7, 'SIDE_STORY', 'mal'),
+      edge(5, 1, 'PREQUEL'),
+      edge(6, 3, 'SEQUEL'),
+      edge(7, 3, 'PARENT', 'inferred'),
       edge(8, 1, 'PREQUEL'),
-    ], 'not 5 (inferred edge), 7 (MAL edge), 9 (type not followed) or their edges; 8 through the pending 3 -> 40 -> 8');
+      edge(9, 2, 'CHARACTER', 'inferred'),
+    ], '6 through its own SEQUEL edge into 3, read backwards; 8 through the pending 3 -> 40 -> 8; not 5 (PREQUEL, not followed), 7 (MAL edge) or 9 (type not followed), whose edges with reached entries still come along');
     assert.deepEqual(pending, [edge(3, 40, 'SEQUEL'), edge(40, 8, 'SEQUEL')]);
     assert.deepEqual(await store.relations.listPendingFrom([3, 7]), [edge(3, 40, 'SEQUEL')]);
     assert.deepEqual(await store.relations.listPendingFrom([]), []);
+    assert.deepEqual(await store.relations.listTo([3, 9]), [edge(2, 3, 'SEQUEL'), edge(2, 9, 'CHARACTER'), edge(6, 3, 'SEQUEL'), edge(7, 3, 'PARENT', 'inferred')]);
+    assert.deepEqual(await store.relations.listTo([]), []);
     const fromOther = await store.relations.componentEdges(9, ['SEQUEL', 'PREQUEL']);
-    assert.deepEqual(fromOther, { stored: [edge(9, 2, 'CHARACTER', 'inferred')], pending: [] }, 'a root is reached even with no followed edge');
+    assert.deepEqual(fromOther, { stored: [edge(2, 9, 'CHARACTER'), edge(9, 2, 'CHARACTER', 'inferred')], pending: [] }, 'a root is reached even with no followed edge');
     assert.deepEqual(await store.relations.componentEdges(404, ['SEQUEL']), { stored: [], pending: [] });
-    assert.deepEqual(await store.relations.componentEdges(1, []), { stored: await store.relations.listFrom([1]), pending: [] }, 'nothing followed: the root alone');
+    assert.deepEqual(await store.relations.componentEdges([9, 404, 9], ['SEQUEL', 'PREQUEL']), fromOther, 'several roots, repeats and unknown ones ignored');
+    const rootAlone = [...(await store.relations.listFrom([1])), ...(await store.relations.listTo([1]))].sort((a, b) => a.from - b.from || a.to - b.to);
+    assert.deepEqual(await store.relations.componentEdges(1, []), { stored: rootAlone, pending: [] }, 'nothing followed: the root alone');
   });
 
   test('relations: saveBatch is one transaction, and store.transaction rolls everything back when its function throws', async () => {

@@ -18,9 +18,10 @@ export function FranchisePage({ id }: { id: number }) {
   const state = useFranchise(id);
   const { view } = state;
   const [selected, setSelected] = useState<number | null>(null);
-  const [kind, setKind] = useState<WatchOrderKind>('release');
+  const [kind, setKind] = useState<WatchOrderKind>('recommended');
   const members = useMemo(() => new Map((view?.members ?? []).map((m) => [m.id, m])), [view]);
   const model = useMemo(() => (view ? buildGraphModel(view) : null), [view]);
+  const notes = useMemo(() => new Map((view?.watchOrder.recommended ?? []).map((e) => [e.id, e])), [view]);
 
   useEffect(() => {
     document.title = view ? `${view.franchise.title} · Tsunagu` : 'Tsunagu';
@@ -98,7 +99,8 @@ export function FranchisePage({ id }: { id: number }) {
               </p>
             </section>
             <WatchOrderList
-              order={view.watchOrder[kind]}
+              order={kind === 'recommended' ? view.watchOrder.recommended.map((e) => e.id) : view.watchOrder[kind]}
+              notes={kind === 'recommended' ? notes : undefined}
               members={members}
               kind={kind}
               onKindChange={setKind}

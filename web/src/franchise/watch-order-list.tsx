@@ -1,11 +1,19 @@
 import { useRef, type KeyboardEvent } from 'react';
-import type { FranchiseMember } from '../api/api-types.ts';
+import type { FranchiseMember, RecommendedEntry } from '../api/api-types.ts';
 import { EntryCard } from './entry-card.tsx';
 
-export type WatchOrderKind = 'release' | 'story';
+export type WatchOrderKind = 'recommended' | 'release' | 'story';
+
+const KINDS: { kind: WatchOrderKind; label: string; hint: string }[] = [
+  { kind: 'recommended', label: 'Recommended', hint: 'The order a watch guide gives: release order, side stories where they aired, recaps optional, extras last.' },
+  { kind: 'release', label: 'Release', hint: 'In the order the entries first aired.' },
+  { kind: 'story', label: 'Story', hint: 'Chronological: sequels follow their prequels; side stories come right after the entry they belong to.' },
+];
 
 interface WatchOrderListProps {
   order: number[];
+  /** Each entry's role and why it stands where it does (the recommended order). */
+  notes?: ReadonlyMap<number, RecommendedEntry>;
   members: Map<number, FranchiseMember>;
   kind: WatchOrderKind;
   onKindChange: (kind: WatchOrderKind) => void;
@@ -18,7 +26,7 @@ interface WatchOrderListProps {
  * The watch order, and the keyboard's way into the graph: it lists every node, arrow keys
  * move between entries, Enter or Space selects one (the graph and the details follow).
  */
-export function WatchOrderList({ order, members, kind, onKindChange, selected, onSelect, franchiseTitle }: WatchOrderListProps) {
+export function WatchOrderList({ order, notes, members, kind, onKindChange, selected, onSelect, franchiseTitle }: WatchOrderListProps) {
   const listRef = useRef<HTMLOListElement>(null);
   const entries = order.filter((id) => members.has(id));
   // Roving tabindex: one option is in the tab order, the selected one or else the first.
@@ -46,24 +54,19 @@ export function WatchOrderList({ order, members, kind, onKindChange, selected, o
       <div className="section-head">
         <h2 id="watch-order-title">Watch order</h2>
         <div className="toggle" role="group" aria-label="Order by">
-          <button type="button" aria-pressed={kind === 'release'} onClick={() => onKindChange('release')}>
-            Release
-          </button>
-          <button type="button" aria-pressed={kind === 'story'} onClick={() => onKindChange('story')}>
-            Story
-          </button>
+          {KINDS.map((k) => (
+            <button key={k.kind} type="button" aria-pressed={kind === k.kind} onClick={() => onKindChange(k.kind)}>
+              {k.label}
+            </button>
+          ))}
         </div>
       </div>
-      <p className="hint">
-        {kind === 'release'
-          ? 'In the order the entries first aired.'
-          : 'Sequels follow their prequels; side stories come after the entry they belong to.'}
-      </p>
+      <p className="hint">{KINDS.find((k) => k.kind === kind)!.hint}</p>
       <ol
         ref={listRef}
         className="order-list"
         role="listbox"
-        aria-label={`${kind === 'release' ? 'Release' : 'Story'} order`}
+        aria-label={`${KINDS.find((k) => k.kind === kind)!.label} order`}
         onKeyDown={onKeyDown}
         data-testid="watch-order"
       >
@@ -78,6 +81,11 @@ export function WatchOrderList({ order, members, kind, onKindChange, selected, o
             className={id === selected ? 'order-item selected' : 'order-item'}
           >
             <EntryCard member={members.get(id)!} position={i + 1} franchiseTitle={franchiseTitle} />
+            {notes?.has(id) && (
+              <p className="order-note">
+                <span className={`role role-${notes.get(id)!.role}`}>{notes.get(id)!.role}</span> {notes.get(id)!.reason}
+              </p>
+            )}
           </li>
         ))}
       </ol>

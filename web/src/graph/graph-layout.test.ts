@@ -39,15 +39,15 @@ test('Attack on Titan unwrapped: the sequel chain runs left to right and side st
     assert.ok(at(AOT_CHAIN[i]!).x > at(AOT_CHAIN[i - 1]!).x, `${AOT_CHAIN[i]} is right of its prequel ${AOT_CHAIN[i - 1]}`);
     assert.equal(at(AOT_CHAIN[i]!).y, at(AOT_CHAIN[0]!).y, 'one row');
   }
-  // OAD, Junior High, Lost Girls (also Season 3's side story, but Season 1 is nearer the root) and Chronicle.
+  // The first chibi theatre, OAD, Junior High, Lost Girls (also Season 3's side story, but Season 1 is nearer the root) and Chronicle.
   let below = at(16498).y;
-  for (const id of [18397, 21281, 99634, 119113]) {
+  for (const id of [19391, 18397, 21281, 99634, 119113]) {
     assert.equal(at(id).anchor, 16498, `${id} hangs under Season 1`);
     assert.equal(at(id).x, at(16498).x + SIZE.stackIndent);
     assert.ok(at(id).y > below, `${id} is below the one before it`);
     below = at(id).y;
   }
-  assert.equal(layout.continuities.length, 2, 'the main story and a second chain');
+  assert.equal(layout.continuities.length, 3, 'the main story, the compilation films and the chibi theatre series');
   assert.ok(layout.continuities[0]!.members.includes(16498), "the root's continuity first");
   assertComplete(layout, view);
   assertNoOverlap(layout);
@@ -69,7 +69,7 @@ test('a chain wraps after `columns` entries and keeps its story order row by row
   assertNoOverlap(layout);
 });
 
-test('Mobile Suit Gundam (120 entries) is 17 continuities; folded extras and continuities still show every entry once', async () => {
+test('Mobile Suit Gundam (143 entries) is 17 continuities; folded extras and continuities still show every entry once', async () => {
   const view = await catalogFranchiseView(80);
   const model = buildGraphModel(view);
   const open = layoutGraph(model, { ...SIZE, columns: 4 });
@@ -113,7 +113,7 @@ test('cycles and self-loops in upstream data still give a finite layout', () => 
       { from: 5, to: 6, type: 'SIDE_STORY', source: 'anilist' },
       { from: 6, to: 4, type: 'SIDE_STORY', source: 'anilist' },
     ],
-    watchOrder: { release: [1, 2, 3, 4, 5, 6], story: [1, 2, 3, 4, 5, 6] },
+    watchOrder: { recommended: [1, 2, 3, 4, 5, 6].map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: [1, 2, 3, 4, 5, 6], story: [1, 2, 3, 4, 5, 6] },
     stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
   };
   const layout = layoutGraph(buildGraphModel(view), { ...SIZE, columns: 2 });

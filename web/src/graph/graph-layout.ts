@@ -4,8 +4,9 @@ import type { FranchiseMember } from '../../../src/ingest/franchise-view.ts';
 
 /**
  * A continuity: one sequel chain (entries joined by SEQUEL/PREQUEL) with the entries that
- * hang off it (side stories, specials, recaps, spin-offs). Gundam's 120 entries are 17 of
- * them (the Universal Century, SEED, 00, Wing, ...); Attack on Titan's 16 are 2.
+ * hang off it (side stories, specials, recaps, spin-offs). Gundam's 143 entries are 17 of
+ * them (the Universal Century, SEED, 00, Wing, ...); Attack on Titan's 22 are 3 (the story,
+ * the compilation films, the chibi theatre).
  */
 export interface Continuity {
   /** Its first chain entry's id, stable while entries arrive. */

@@ -9,7 +9,7 @@ const edge = (model: ReturnType<typeof buildGraphModel>, a: number, b: number) =
 
 test('Attack on Titan: one forward edge per related pair, the more specific type winning', async () => {
   const view = await catalogFranchiseView(16498);
-  assert.equal(view.members.length, 16);
+  assert.equal(view.members.length, 22);
   const model = buildGraphModel(view);
   const pairs = new Set(view.relations.map((r) => [Math.min(r.from, r.to), Math.max(r.from, r.to)].join('-')));
   assert.equal(model.edges.length, pairs.size, 'one edge per related pair');
@@ -42,7 +42,7 @@ test("MAL-only edges are marked; AniList's word wins where both have the pair", 
       { from: 1, to: 1, type: 'SEQUEL', source: 'anilist' },
       { from: 1, to: 99, type: 'SEQUEL', source: 'anilist' },
     ],
-    watchOrder: { release: [1, 2, 3], story: [1, 2, 3] },
+    watchOrder: { recommended: [1, 2, 3].map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: [1, 2, 3], story: [1, 2, 3] },
     stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
   };
   const model = buildGraphModel(view);

@@ -22,7 +22,7 @@ function assertFitsReadably(plan: ReturnType<typeof planGraph>, panel: PanelSize
   assert.ok(plan.height <= panel.maxHeight, `${what}: no taller than allowed`);
 }
 
-for (const [name, root, size] of [['Attack on Titan', 16498, 16], ['Monogatari', 5081, 19], ['Fate/stay night', 356, 41], ['Mobile Suit Gundam', 80, 120], ['One Piece', 21, 48]] as const) {
+for (const [name, root, size] of [['Attack on Titan', 16498, 22], ['Monogatari', 5081, 23], ['Fate/stay night', 356, 64], ['Mobile Suit Gundam', 80, 143], ['One Piece', 21, 62]] as const) {
   test(`${name} (${size} entries) opens fitted and readable on a desktop and on a phone`, async () => {
     const model = buildGraphModel(await catalogFranchiseView(root));
     assert.equal(model.nodes.length, size);
@@ -31,10 +31,17 @@ for (const [name, root, size] of [['Attack on Titan', 16498, 16], ['Monogatari',
   });
 }
 
-test('Attack on Titan shows every entry on a desktop, nothing folded; Gundam folds its continuities into boxes', async () => {
+test('Monogatari shows every entry on a desktop, nothing folded; Attack on Titan folds only what hangs under its chain; Gundam folds its continuities into boxes', async () => {
+  const monogatari = planGraph(buildGraphModel(await catalogFranchiseView(5081)), DESKTOP, NOTHING, WIDE_BOXES);
+  assert.equal(monogatari.level, 'open');
+  assert.equal([...monogatari.layout.items.values()].filter((i) => i.kind === 'entry').length, 23);
+
   const aot = planGraph(buildGraphModel(await catalogFranchiseView(16498)), DESKTOP, NOTHING, WIDE_BOXES);
-  assert.equal(aot.level, 'open');
-  assert.equal([...aot.layout.items.values()].filter((i) => i.kind === 'entry').length, 16);
+  assert.equal(aot.level, 'extras');
+  const kinds = [...aot.layout.items.values()].map((i) => i.kind);
+  assert.ok(!kinds.includes('group'), 'every continuity stays open');
+  assert.ok(kinds.includes('extras'), 'the side stories under Season 1 fold into a "+N" box');
+  assert.ok(aot.layout.items.has(ENTRY_KEY(16498)) && aot.layout.items.has(ENTRY_KEY(162314)), 'the whole chain is drawn');
 
   const gundam = planGraph(buildGraphModel(await catalogFranchiseView(80)), DESKTOP, NOTHING, WIDE_BOXES);
   assert.notEqual(gundam.level, 'open');
@@ -71,12 +78,13 @@ test('edges go to the box that shows their end, once per pair of boxes; each "+N
   const extras = [...plan.layout.items.values()].filter((i) => i.kind === 'extras');
   assert.equal(links.length, extras.length);
 
-  const aot = buildGraphModel(await catalogFranchiseView(16498));
-  const wrapped = planGraph(aot, DESKTOP, NOTHING, WIDE_BOXES);
-  const drawn = drawnEdges(aot, wrapped.layout).edges;
+  const monogatari = buildGraphModel(await catalogFranchiseView(5081));
+  const wrapped = planGraph(monogatari, DESKTOP, NOTHING, WIDE_BOXES);
+  assert.equal(wrapped.level, 'open');
+  const drawn = drawnEdges(monogatari, wrapped.layout).edges;
   assert.ok(drawn.some((e) => e.stacked), 'side stories hang by an elbow');
   assert.ok(drawn.some((e) => e.wrapped), 'the chain wraps onto a second row');
-  assert.equal(drawn.length, aot.edges.length, 'nothing folded, every edge drawn');
+  assert.equal(drawn.length, monogatari.edges.length, 'nothing folded, every edge drawn');
 });
 
 test('arrow keys walk the boxes: Right follows the chain, Down goes into the stack, Home and End the ends', async () => {
@@ -85,7 +93,7 @@ test('arrow keys walk the boxes: Right follows the chain, Down goes into the sta
   const box = (id: number) => plan.layout.items.get(ENTRY_KEY(id))!;
   assert.equal(nextItem(boxes, box(20811), 'right')?.key, ENTRY_KEY(16498), 'No Regrets, then Season 1');
   assert.equal(nextItem(boxes, box(16498), 'right')?.key, ENTRY_KEY(20958), 'then Season 2');
-  assert.equal(nextItem(boxes, box(16498), 'down')?.key, ENTRY_KEY(18397), 'down into its side stories: the OAD');
+  assert.equal(nextItem(boxes, box(16498), 'down')?.key, EXTRAS_KEY(16498), 'down into its side stories, folded into "+N" on a desktop');
   assert.equal(nextItem(boxes, box(20958), 'left')?.key, ENTRY_KEY(16498));
   assert.equal(nextItem(boxes, box(20811), 'left'), null, 'nothing further left');
   const order = readingOrder(boxes);

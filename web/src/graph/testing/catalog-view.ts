@@ -1,5 +1,5 @@
 import { loadCatalog } from '../../../../src/catalog/catalog.ts';
-import { relationsFromCatalog } from '../../../../src/catalog/catalog-to-domain.ts';
+import { relationsFromCatalog, walkEntryFromCatalog } from '../../../../src/catalog/catalog-to-domain.ts';
 import { displayTitle } from '../../../../src/domain/anime.ts';
 import { walkFranchise } from '../../../../src/domain/franchise-walk.ts';
 import { inverseOf, type Relation } from '../../../../src/domain/relation-type.ts';
@@ -16,7 +16,10 @@ export async function catalogFranchiseView(rootId: number): Promise<FranchiseVie
     const entry = catalog.media.get(id);
     return entry ? relationsFromCatalog(entry) : undefined;
   };
-  const { members, truncated } = walkFranchise(rootId, edgesOf);
+  const { members, truncated } = walkFranchise(rootId, (id) => {
+    const entry = catalog.media.get(id);
+    return entry && walkEntryFromCatalog(entry);
+  });
   const relations: Relation[] = [];
   const seen = new Set<string>();
   const add = (r: Relation) => {
@@ -57,7 +60,7 @@ export async function catalogFranchiseView(rootId: number): Promise<FranchiseVie
       };
     }),
     relations,
-    watchOrder: { release: ids, story: ids },
+    watchOrder: { recommended: ids.map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: ids, story: ids },
     stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
   };
 }
