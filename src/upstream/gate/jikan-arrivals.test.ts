@@ -24,9 +24,11 @@ describe('Jikan at its published 3/s: arrivals stay within 3 in any second', () 
   });
   after(() => sim?.close());
 
-  it('40 calls with sends delayed 0-300 ms on the way (busy event loop, new connections), UPSTREAM_JITTER_MS=150: no second holds 4, no 429', { timeout: 60_000 }, async () => {
-    // Delays of 0-300 ms are 150 +- 150: the jitter such a link is configured with.
-    const config = loadConfig({}, { jikanUrl: sim.jikanUrl, anilistUrl: sim.anilistUrl, upstreamJitterMs: 150 });
+  it('40 calls with sends delayed 0-300 ms on the way (busy event loop, new connections), UPSTREAM_JITTER_MS=250: no second holds 4, no 429', { timeout: 120_000 }, async () => {
+    // Delays of 0-300 ms are 150 +- 150. The link is configured with 100 ms more than that:
+    // the simulator shares this process, so its own event-loop lag on a busy machine (the
+    // test runner runs files side by side) also moves arrivals, and no option can name it.
+    const config = loadConfig({}, { jikanUrl: sim.jikanUrl, anilistUrl: sim.anilistUrl, upstreamJitterMs: 250 });
     const random = seededRandom(3);
     const late: Fetch = async (url, init) => {
       await new Promise((resolve) => setTimeout(resolve, random.next() * 300));
