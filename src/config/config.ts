@@ -80,6 +80,13 @@ export const options = {
     unit: 'requests, 1-32',
     schema: int(1, 32),
   },
+  anilistRelationDepth: {
+    env: 'ANILIST_RELATION_DEPTH',
+    description: 'Relation levels one AniList request of franchise discovery asks: 1 gives the entries\' own edges; 2 adds their neighbours in full with the neighbours\' edges, so one round trip advances the walk two levels; 3 adds one more level of edges at the cost of answers several MB large (see docs/discovery.md).',
+    default: '2',
+    unit: 'levels, 1-3',
+    schema: int(1, 3),
+  },
   jikanRatePerSecond: {
     env: 'JIKAN_RATE_PER_SECOND',
     description: 'Jikan requests per second (Jikan publishes 3/s); held over 1 s plus twice UPSTREAM_JITTER_MS, so arrivals stay within it.',

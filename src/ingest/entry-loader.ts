@@ -44,7 +44,7 @@ export class EntryLoader {
       for (const id of ids) for (const caller of batch.get(id) ?? []) fn(caller);
     };
     try {
-      const result = await this.deps.anilist.fetchMedia([...batch.keys()], { priority: 'interactive' });
+      const result = await this.deps.anilist.fetchMedia([...batch.keys()], { priority: 'interactive', depth: 1 });
       const entries = [...result.entries.values()];
       if (entries.length > 0) {
         await this.deps.store.saveBatch(

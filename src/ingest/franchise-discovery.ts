@@ -3,7 +3,7 @@ import type { FranchisePolicy } from '../domain/franchise-policy.ts';
 import { createFranchiseWalk, type FranchiseWalk, type WalkEntry } from '../domain/franchise-walk.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
-import type { AniListClient, FetchMediaResult } from '../upstream/anilist/anilist-client.ts';
+import type { AniListClient, AniListEntry, FetchMediaResult, NestedEntry } from '../upstream/anilist/anilist-client.ts';
 import type { RequestTally } from '../upstream/http/upstream-http.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { EntryFailure } from './franchise-view.ts';
@@ -62,6 +62,8 @@ export interface DiscoveryResult {
   fetched: number;
   /** Entries fresh in the store, walked over their stored edges without a request. */
   reused: number;
+  /** Entries walked first from a nested node of another's answer (ANILIST_RELATION_DEPTH 2 or more). */
+  walkedNested: number;
   /** AniList batches answered (successful HTTP requests of this discovery). */
   batches: number;
   /** Stopped by the signal with members still to fetch (false when the walk was complete anyway). */
@@ -78,6 +80,13 @@ export interface DiscoveryResult {
  * per 50 entries of a level instead of one per returning batch. Entries fresh in the
  * store are walked over their stored edges without a request. The critical path is about
  * levels x round trip.
+ *
+ * With ANILIST_RELATION_DEPTH above 1 each answer also carries the entries' neighbours (and
+ * further levels) as nested nodes with their own edges: the walk takes them in at once, so
+ * a round trip advances it that many levels. Such a node is walked like a fetched entry
+ * (its edges, plus the stored edges pointing at it), but stored only once it proves to be a
+ * member: from its full record when the node came with one (the first nested level), by a
+ * request of its own otherwise. See docs/discovery.md.
  */
 export function discoverFranchise(rootId: number, deps: DiscoveryDeps, options: DiscoveryOptions): Promise<DiscoveryResult> {
   return new Discovery(rootId, deps, options).run();
@@ -92,6 +101,15 @@ class Discovery {
   private readonly queue: number[] = [];
   /** Ids the walk has its edges for (fetched, reused, or given up on). */
   private readonly visited = new Set<number>();
+  /** Ids ever queued for fetching: their full record is on its way, so nested copies are not needed. */
+  private readonly asked = new Set<number>();
+  /** Ids walked from a nested node only, not stored: completed if they prove to be members. */
+  private readonly partial = new Set<number>();
+  /** Full records that came as first-level nested nodes, stored if they prove to be members. */
+  private readonly held = new Map<number, AniListEntry>();
+  /** Partial ids proven members: queued for a request, or stored from `held`. */
+  private readonly completing = new Set<number>();
+  private walkedNested = 0;
   /** Failed batch rounds per id. */
   private readonly attempts = new Map<number, number>();
   private readonly failures = new Map<number, EntryFailure>();
@@ -128,6 +146,8 @@ class Discovery {
     const left = this.walk.pending();
     const cancelled = (this.signal?.aborted ?? false) && left.length > 0;
     if (!this.signal?.aborted && left.length > 0) this.deps.logger.error({ rootId: this.rootId, left }, 'discovery ended with ids never visited');
+    const incomplete = [...this.partial].filter((id) => this.walk.members().has(id) && !this.failures.has(id));
+    if (!this.signal?.aborted && !this.error && incomplete.length > 0) this.deps.logger.error({ rootId: this.rootId, incomplete }, 'discovery ended with members known only from nested nodes');
     const { members, truncated, bridges } = this.walk.result();
     return {
       rootId: this.rootId,
@@ -138,6 +158,7 @@ class Discovery {
       failures: [...this.failures.values()],
       fetched: this.fetched,
       reused: this.reused,
+      walkedNested: this.walkedNested,
       batches: this.batches,
       cancelled,
     };
@@ -173,6 +194,8 @@ class Discovery {
     const group = async () => {
       try {
         await this.deps.anilist.fetchMedia(ids, {
+          // Entries wanted only for their full record: their edges are walked already.
+          depth: ids.every((id) => this.completing.has(id)) ? 1 : undefined,
           signal: this.requests,
           priority: 'interactive',
           tally: this.options.tally,
@@ -192,26 +215,11 @@ class Discovery {
 
   private async handleBatch(part: FetchMediaResult): Promise<void> {
     if (part.entries.size > 0 || part.missing.length > 0) this.batches++;
-    const entries = [...part.entries.values()];
-    if (entries.length > 0) {
-      const ids = entries.map((e) => e.anime.id);
-      await storing(
-        () => `AniList batch of ${ids.length} entries (ids ${idList(ids)})`,
-        () =>
-          this.deps.store.saveBatch(
-            entries.map((e) => e.anime),
-            entries.flatMap((e) => e.relations),
-          ),
-      );
-      this.fetched += entries.length;
-      this.options.listener?.entries?.(ids, 'fetched');
-    }
-    // Read back from the store rather than taken from the answer: the stored view adds what
-    // entries stored earlier say about these (one-way edges into the franchise).
-    const stored = await storedWalkEntries(this.deps.store, entries.map((e) => e.anime.id));
-    const visits: [number, WalkEntry | undefined][] = entries.map((e) => [e.anime.id, stored.get(e.anime.id)]);
+    const visits = await this.takeIn([...part.entries.values()]);
     for (const id of part.missing) {
-      if (id === this.rootId) this.rootFound = false;
+      // A node met nested keeps its walked edges; only its stored record is missing.
+      if (this.partial.has(id)) this.fail({ id, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
+      else if (id === this.rootId) this.rootFound = false;
       else this.fail({ id, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
       visits.push([id, undefined]);
     }
@@ -223,11 +231,89 @@ class Discovery {
           this.track(this.retryLater(id, round));
         } else {
           this.fail({ id, upstream: 'anilist', status: error.status, message: error.message });
-          visits.push([id, undefined]);
+          if (!this.partial.has(id)) visits.push([id, undefined]);
+          else this.visited.add(id);
         }
       }
     }
+    visits.push(...(await this.nestedVisits(part.nested)));
+    await this.advance(visits);
+  }
+
+  /** Stores full records in one transaction and returns them as the walk should visit them. */
+  private async takeIn(entries: AniListEntry[]): Promise<[number, WalkEntry | undefined][]> {
+    if (entries.length === 0) return [];
+    const ids = entries.map((e) => e.anime.id);
+    await storing(
+      () => `AniList batch of ${ids.length} entries (ids ${idList(ids)})`,
+      () =>
+        this.deps.store.saveBatch(
+          entries.map((e) => e.anime),
+          entries.flatMap((e) => e.relations),
+        ),
+    );
+    this.fetched += entries.length;
+    for (const id of ids) {
+      this.partial.delete(id);
+      this.held.delete(id);
+    }
+    this.options.listener?.entries?.(ids, 'fetched');
+    // Read back from the store rather than taken from the answer: the stored view adds what
+    // entries stored earlier say about these (one-way edges into the franchise).
+    const stored = await storedWalkEntries(this.deps.store, ids);
+    return ids.map((id) => [id, stored.get(id)]);
+  }
+
+  /**
+   * Nested nodes as the walk should visit them, those not walked yet and not on their way in
+   * full: one fresh in the store over its stored edges (as examine() would), any other over
+   * its own edges plus the stored edges pointing at it, which is what its stored view would
+   * give once fetched. The walk's result depends only on what it visits, never on when.
+   */
+  private async nestedVisits(nested: Map<number, NestedEntry>): Promise<[number, WalkEntry | undefined][]> {
+    const nodes = [...nested.values()].filter((n) => !this.visited.has(n.id) && !this.asked.has(n.id) && !this.partial.has(n.id));
+    if (nodes.length === 0) return [];
+    const ids = nodes.map((n) => n.id);
+    const stale = new Set(await this.deps.store.anime.staleIds(ids, this.deps.clock.now()));
+    const fresh = ids.filter((id) => !stale.has(id));
+    const visits: [number, WalkEntry | undefined][] = [];
+    if (fresh.length > 0) {
+      const stored = await storedWalkEntries(this.deps.store, fresh);
+      this.reused += fresh.length;
+      this.options.listener?.entries?.(fresh, 'stored');
+      for (const id of fresh) visits.push([id, stored.get(id)]);
+    }
+    const walked = nodes.filter((n) => stale.has(n.id));
+    if (walked.length === 0) return visits;
+    const into = await this.deps.store.relations.listTo(walked.map((n) => n.id));
+    for (const node of walked) {
+      this.partial.add(node.id);
+      if (node.entry) this.held.set(node.id, node.entry);
+      const edges = [...node.relations, ...into.filter((edge) => edge.to === node.id)];
+      visits.push([node.id, { edges, titles: node.titles, format: node.format }]);
+    }
+    this.walkedNested += walked.length;
+    return visits;
+  }
+
+  /** Visits, queues what the walk wants next, and completes the nested-only entries that proved members. */
+  private async advance(visits: [number, WalkEntry | undefined][]): Promise<void> {
     await this.examine(this.visit(visits));
+    const members = this.walk.members();
+    const ready: AniListEntry[] = [];
+    for (const id of this.partial) {
+      if (!members.has(id) || this.completing.has(id)) continue;
+      this.completing.add(id);
+      const entry = this.held.get(id);
+      if (entry) ready.push(entry);
+      else this.enqueue(id);
+    }
+    if (ready.length > 0) await this.advance(await this.takeIn(ready));
+  }
+
+  private enqueue(id: number): void {
+    this.asked.add(id);
+    this.queue.push(id);
   }
 
   private async retryLater(id: number, round: number): Promise<void> {
@@ -236,7 +322,7 @@ class Discovery {
   }
 
   private visit(visits: [number, WalkEntry | undefined][]): number[] {
-    for (const [id] of visits) this.visited.add(id);
+    for (const [id] of visits) if (!this.partial.has(id)) this.visited.add(id);
     const next = visits.length > 0 ? this.walk.visitAll(visits) : [];
     this.report();
     return next;
@@ -246,7 +332,7 @@ class Discovery {
   private async examine(ids: number[]): Promise<void> {
     while (ids.length > 0 && !this.signal?.aborted) {
       const stale = new Set(await this.deps.store.anime.staleIds(ids, this.deps.clock.now()));
-      for (const id of ids) if (stale.has(id)) this.queue.push(id);
+      for (const id of ids) if (stale.has(id)) this.enqueue(id);
       const fresh = ids.filter((id) => !stale.has(id));
       if (fresh.length === 0) return;
       const stored = await storedWalkEntries(this.deps.store, fresh);

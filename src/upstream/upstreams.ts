@@ -69,7 +69,7 @@ export function createUpstreams(config: Config, deps: UpstreamDeps): Upstreams {
   const jikanHttp = http('jikan', {}, jikanBodyStatus, 'JIKAN_URL');
   const logger = deps.logger;
   return {
-    anilist: new AniListClient({ http: anilistHttp, url: config.anilistUrl, clock, logger }),
+    anilist: new AniListClient({ http: anilistHttp, url: config.anilistUrl, clock, logger, relationDepth: config.anilistRelationDepth }),
     jikan: new JikanClient({ http: jikanHttp, url: config.jikanUrl, clock, logger }),
     gates,
     requestCounts: () => ({ anilist: anilistHttp.requestCount, jikan: jikanHttp.requestCount }),

@@ -5,11 +5,11 @@ import { normaliseTitle } from '../../domain/title.ts';
 import type { Priority } from '../gate/rate-gate.ts';
 import type { HttpResult, RequestTally, UpstreamHttp } from '../http/upstream-http.ts';
 import { UpstreamError } from '../upstream-error.ts';
-import { toAniListEntry, type AniListEntry } from './anilist-mapping.ts';
-import { MEDIA_BY_IDS, MEDIA_BY_MAL_ID, MEDIA_SEARCH } from './anilist-queries.ts';
-import { anilistMediaSchema, anilistPageSchema, anilistSingleSchema } from './anilist-schema.ts';
+import { toAniListEntry, toNestedEntry, type AniListEntry, type NestedEntry } from './anilist-mapping.ts';
+import { MAX_RELATION_DEPTH, MEDIA_BY_MAL_ID, MEDIA_SEARCH, mediaByIdsQuery } from './anilist-queries.ts';
+import { anilistMediaSchema, anilistPageSchema, anilistSingleSchema, anilistWalkNodeSchema } from './anilist-schema.ts';
 
-export type { AniListEntry };
+export type { AniListEntry, NestedEntry };
 
 export interface AniListCallOptions {
   signal?: AbortSignal;
@@ -25,11 +25,18 @@ export interface FetchMediaResult {
   missing: number[];
   /** Gave up after retries; one item per HTTP batch. */
   failed: { ids: number[]; error: UpstreamError }[];
+  /**
+   * Anime met as nested nodes (relation depth 2 or more) and not among `entries`, each once
+   * (the fullest record met wins). Nodes of the last level bring no edges and are left out.
+   */
+  nested: Map<number, NestedEntry>;
 }
 
 export interface FetchMediaOptions extends AniListCallOptions {
   /** Called as each HTTP batch returns, so a caller can queue new neighbours at once. */
   onBatch?: (result: FetchMediaResult) => void;
+  /** Relation levels to ask, 1-3 (see mediaByIdsQuery). Default: the client's relationDepth. */
+  depth?: number;
 }
 
 export interface AniListClientOptions {
@@ -41,6 +48,8 @@ export interface AniListClientOptions {
   batchSize?: number;
   /** Candidates a search returns, 1-50. Default 10. */
   searchLimit?: number;
+  /** Relation levels a fetchMedia request asks, 1-3 (ANILIST_RELATION_DEPTH). Default 1. */
+  relationDepth?: number;
 }
 
 /** The most ids AniList answers in one Page. */
@@ -57,14 +66,22 @@ export class AniListClient {
       throw new TypeError(`Expected \`batchSize\` to be an integer from 1 to ${MAX_BATCH}, got \`${size}\` (${typeof size})`);
     }
     this.batchSize = size;
+    const depth = options.relationDepth ?? 1;
+    if (!Number.isInteger(depth) || depth < 1 || depth > MAX_RELATION_DEPTH) {
+      throw new TypeError(`Expected \`relationDepth\` to be an integer from 1 to ${MAX_RELATION_DEPTH}, got \`${depth}\` (${typeof depth})`);
+    }
+    this.relationDepth = depth;
   }
+
+  /** Relation levels fetchMedia asks by default. */
+  readonly relationDepth: number;
 
   /**
    * Fetches every id (duplicates ignored) in batches sent at once; the gate paces them.
    * Rejects only when cancelled; every other failure is reported per batch in `failed`.
    */
   async fetchMedia(ids: number[], options: FetchMediaOptions = {}): Promise<FetchMediaResult> {
-    const total: FetchMediaResult = { entries: new Map(), missing: [], failed: [] };
+    const total: FetchMediaResult = { entries: new Map(), missing: [], failed: [], nested: new Map() };
     const run = async (batch: number[]): Promise<void> => {
       let part: FetchMediaResult;
       try {
@@ -79,9 +96,10 @@ export class AniListClient {
           return;
         }
         this.options.logger.warn({ upstream: 'anilist', ids: batch, status: error.status, kind: error.kind, attempts: error.attempts }, `AniList batch failed: ${error.message}`);
-        part = { entries: new Map(), missing: [], failed: [{ ids: batch, error }] };
+        part = { entries: new Map(), missing: [], failed: [{ ids: batch, error }], nested: new Map() };
       }
       for (const [id, entry] of part.entries) total.entries.set(id, entry);
+      for (const [id, node] of part.nested) if (!total.nested.get(id)?.entry) total.nested.set(id, node);
       total.missing.push(...part.missing);
       total.failed.push(...part.failed);
       options.onBatch?.(part);
@@ -115,10 +133,11 @@ export class AniListClient {
     return toAniListEntry(this.parse(anilistMediaSchema, { ...answer, json: media }, `MAL id ${malId}`), this.options.clock.now());
   }
 
-  private async fetchBatch(ids: number[], options: AniListCallOptions): Promise<FetchMediaResult> {
-    const answer = await this.post(MEDIA_BY_IDS, { ids, perPage: MAX_BATCH }, options);
+  private async fetchBatch(ids: number[], options: FetchMediaOptions): Promise<FetchMediaResult> {
+    const depth = options.depth ?? this.relationDepth;
+    const answer = await this.post(mediaByIdsQuery(depth), { ids, perPage: MAX_BATCH }, options);
     const page = this.parse(anilistPageSchema, answer, `ids ${ids.join(',')}`);
-    const result: FetchMediaResult = { entries: new Map(), missing: [], failed: [] };
+    const result: FetchMediaResult = { entries: new Map(), missing: [], failed: [], nested: new Map() };
     const fetchedAt = this.options.clock.now();
     const wanted = new Set(ids);
     const broken: number[] = [];
@@ -135,7 +154,40 @@ export class AniListClient {
       result.failed.push({ ids: broken, error });
     }
     result.missing = ids.filter((id) => !result.entries.has(id) && !broken.includes(id));
+    if (depth > 1) {
+      for (const item of page.data.Page.media) this.collectNested(item, 1, depth, fetchedAt, result);
+      for (const id of result.entries.keys()) result.nested.delete(id);
+    }
     return result;
+  }
+
+  /**
+   * The nodes under an answered entry's edges, down to the last level that brings edges.
+   * First-level nodes carry every stored field; deeper ones what the walk reads. A node of
+   * the wrong shape is skipped: its entry is fetched on its own if the walk needs it.
+   */
+  private collectNested(item: unknown, level: number, depth: number, fetchedAt: number, into: FetchMediaResult): void {
+    if (level >= depth) return;
+    const edges = (item as { relations?: { edges?: unknown } } | null)?.relations?.edges;
+    if (!Array.isArray(edges)) return;
+    for (const edge of edges) {
+      const node = (edge as { node?: unknown } | null)?.node as { id?: unknown; type?: unknown } | null | undefined;
+      if (!node || node.type !== 'ANIME' || typeof node.id !== 'number') continue;
+      const known = into.nested.get(node.id);
+      if (!known?.entry) {
+        if (level === 1) {
+          const media = anilistMediaSchema.safeParse(node);
+          if (media.success) {
+            const entry = toAniListEntry(media.data, fetchedAt);
+            into.nested.set(node.id, { ...toNestedEntry(media.data), entry });
+          }
+        } else if (!known) {
+          const walked = anilistWalkNodeSchema.safeParse(node);
+          if (walked.success) into.nested.set(node.id, toNestedEntry(walked.data));
+        }
+      }
+      this.collectNested(node, level + 1, depth, fetchedAt, into);
+    }
   }
 
   private post(query: string, variables: Record<string, unknown>, options: AniListCallOptions): Promise<HttpResult> {

@@ -1,7 +1,20 @@
 import type { Anime, FuzzyDate } from '../../domain/anime.ts';
 import type { Relation } from '../../domain/relation-type.ts';
 import { sanitiseDescription } from '../../domain/sanitise-description.ts';
-import type { AniListMedia } from './anilist-schema.ts';
+import type { Titles } from '../../domain/anime.ts';
+import type { AniListMedia, AniListWalkNode } from './anilist-schema.ts';
+
+/**
+ * An anime met as a nested node of another's relations: its edges and what the franchise
+ * walk reads; `entry` when the node came with every stored field (the first nested level).
+ */
+export interface NestedEntry {
+  id: number;
+  titles: Titles;
+  format: string | null;
+  relations: Relation[];
+  entry: AniListEntry | null;
+}
 
 /** One AniList anime with its outgoing relations (all with `from` = anime.id). */
 export interface AniListEntry {
@@ -43,6 +56,15 @@ export function toAniListEntry(media: AniListMedia, fetchedAt: number): AniListE
     updatedAt: media.updatedAt ?? null,
     fetchedAt,
   };
+  return { anime, relations: relationsOf(media) };
+}
+
+export function toNestedEntry(node: AniListWalkNode): NestedEntry {
+  const titles = { romaji: node.title?.romaji ?? null, english: node.title?.english ?? null, native: node.title?.native ?? null };
+  return { id: node.id, titles, format: node.format ?? null, relations: relationsOf(node), entry: null };
+}
+
+function relationsOf(media: Pick<AniListMedia, 'id' | 'relations'>): Relation[] {
   const relations: Relation[] = [];
   const seen = new Set<string>();
   for (const edge of media.relations?.edges ?? []) {
@@ -53,7 +75,7 @@ export function toAniListEntry(media: AniListMedia, fetchedAt: number): AniListE
     seen.add(key);
     relations.push({ from: media.id, to: edge.node.id, type: edge.relationType, source: 'anilist' });
   }
-  return { anime, relations };
+  return relations;
 }
 
 function fuzzy(date: AniListMedia['startDate']): FuzzyDate {

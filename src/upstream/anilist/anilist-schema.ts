@@ -48,6 +48,10 @@ export const anilistMediaSchema = z.object({
 });
 export type AniListMedia = z.infer<typeof anilistMediaSchema>;
 
+/** A node nested past the first level: what the franchise walk reads, and its edges. */
+export const anilistWalkNodeSchema = anilistMediaSchema.pick({ id: true, idMal: true, type: true, format: true, title: true, relations: true });
+export type AniListWalkNode = z.infer<typeof anilistWalkNodeSchema>;
+
 /** `data.Page.media` items stay unparsed here: each is parsed alone, so one odd entry fails only itself. */
 export const anilistPageSchema = z.object({
   data: z.object({ Page: z.object({ media: z.array(z.unknown()) }) }),
