@@ -96,6 +96,13 @@ export interface FranchiseWalk {
   visitAll(entries: Iterable<readonly [id: number, entry: WalkInput | undefined]>): number[];
   /** Ids returned for fetching (the root from the start) and not visited yet. */
   pending(): number[];
+  /**
+   * Visited ids the walk took into account: members, and the entries it judged them by (held
+   * parents, far ends of loose links). Visited entries it never needed are not among them.
+   * What an engine walking some entries from partial records (nested nodes) must complete
+   * to store what an engine fetching each entry it is asked for would.
+   */
+  taken(): number[];
   members(): Map<number, number>;
   readonly truncated: boolean;
   readonly bridges: number[];
@@ -144,6 +151,8 @@ interface Snapshot extends FranchiseWalkResult {
   candidates: number[];
   /** Deepest level whose members may be fetched now (see compute). */
   fetchThrough: number;
+  /** Known entries taken in (see compute); empty until the last round of a compute. */
+  scope: ReadonlySet<number>;
 }
 
 interface Pass extends Snapshot {
@@ -196,6 +205,10 @@ class Walk implements FranchiseWalk {
     return [...this.requested].filter((id) => !this.known.has(id));
   }
 
+  taken(): number[] {
+    return [...this.state.scope];
+  }
+
   members(): Map<number, number> {
     return new Map(this.state.members);
   }
@@ -233,7 +246,7 @@ class Walk implements FranchiseWalk {
     for (;;) {
       const snapshot = this.rounds(graph.links, entryOf);
       const more = wanted(snapshot).filter((id) => this.known.has(id) && !scope.has(id));
-      if (more.length === 0) return snapshot;
+      if (more.length === 0) return { ...snapshot, scope };
       for (const id of more) admit(id);
     }
   }
@@ -328,6 +341,7 @@ class Walk implements FranchiseWalk {
       heldParents: [...heldParents].filter((id) => !members.has(id)),
       candidates: [...candidates].filter((id) => !members.has(id)),
       fetchThrough,
+      scope: new Set(),
       depth,
       rescuable,
     };

@@ -84,9 +84,10 @@ export interface DiscoveryResult {
  * With ANILIST_RELATION_DEPTH above 1 each answer also carries the entries' neighbours (and
  * further levels) as nested nodes with their own edges: the walk takes them in at once, so
  * a round trip advances it that many levels. Such a node is walked like a fetched entry
- * (its edges, plus the stored edges pointing at it), but stored only once it proves to be a
- * member: from its full record when the node came with one (the first nested level), by a
- * request of its own otherwise. See docs/discovery.md.
+ * (its edges, plus the stored edges pointing at it), but stored only once the walk proves to
+ * need it (a member, or an entry a member is judged by): from its full record when the node
+ * came with one (the first nested level), by a request of its own otherwise. See
+ * docs/discovery.md.
  */
 export function discoverFranchise(rootId: number, deps: DiscoveryDeps, options: DiscoveryOptions): Promise<DiscoveryResult> {
   return new Discovery(rootId, deps, options).run();
@@ -103,11 +104,11 @@ class Discovery {
   private readonly visited = new Set<number>();
   /** Ids ever queued for fetching: their full record is on its way, so nested copies are not needed. */
   private readonly asked = new Set<number>();
-  /** Ids walked from a nested node only, not stored: completed if they prove to be members. */
+  /** Ids walked from a nested node only, not stored: completed if the walk proves to need them. */
   private readonly partial = new Set<number>();
-  /** Full records that came as first-level nested nodes, stored if they prove to be members. */
+  /** Full records that came as first-level nested nodes, stored if the walk proves to need them. */
   private readonly held = new Map<number, AniListEntry>();
-  /** Partial ids proven members: queued for a request, or stored from `held`. */
+  /** Partial ids the walk needs: queued for a request, or stored from `held`. */
   private readonly completing = new Set<number>();
   private walkedNested = 0;
   /** Failed batch rounds per id. */
@@ -146,8 +147,8 @@ class Discovery {
     const left = this.walk.pending();
     const cancelled = (this.signal?.aborted ?? false) && left.length > 0;
     if (!this.signal?.aborted && left.length > 0) this.deps.logger.error({ rootId: this.rootId, left }, 'discovery ended with ids never visited');
-    const incomplete = [...this.partial].filter((id) => this.walk.members().has(id) && !this.failures.has(id));
-    if (!this.signal?.aborted && !this.error && incomplete.length > 0) this.deps.logger.error({ rootId: this.rootId, incomplete }, 'discovery ended with members known only from nested nodes');
+    const incomplete = this.walk.taken().filter((id) => this.partial.has(id) && !this.failures.has(id));
+    if (!this.signal?.aborted && !this.error && incomplete.length > 0) this.deps.logger.error({ rootId: this.rootId, incomplete }, 'discovery ended with entries known only from nested nodes');
     const { members, truncated, bridges } = this.walk.result();
     return {
       rootId: this.rootId,
@@ -296,13 +297,16 @@ class Discovery {
     return visits;
   }
 
-  /** Visits, queues what the walk wants next, and completes the nested-only entries that proved members. */
+  /**
+   * Visits, queues what the walk wants next, and completes the nested-only entries it needs
+   * (members, and the entries it judges them by): the store ends as a walk fetching each
+   * entry would leave it, so the next run walks it without a request.
+   */
   private async advance(visits: [number, WalkEntry | undefined][]): Promise<void> {
     await this.examine(this.visit(visits));
-    const members = this.walk.members();
     const ready: AniListEntry[] = [];
-    for (const id of this.partial) {
-      if (!members.has(id) || this.completing.has(id)) continue;
+    for (const id of this.walk.taken()) {
+      if (!this.partial.has(id) || this.completing.has(id)) continue;
       this.completing.add(id);
       const entry = this.held.get(id);
       if (entry) ready.push(entry);
