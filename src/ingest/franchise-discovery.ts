@@ -64,6 +64,8 @@ export interface DiscoveryResult {
   reused: number;
   /** Entries walked first from a nested node of another's answer (ANILIST_RELATION_DEPTH 2 or more). */
   walkedNested: number;
+  /** Of those, entries the walk needed that came without their full record: each asked by id afterwards. */
+  completedByRequest: number;
   /** AniList batches answered (successful HTTP requests of this discovery). */
   batches: number;
   /** Stopped by the signal with members still to fetch (false when the walk was complete anyway). */
@@ -111,6 +113,7 @@ class Discovery {
   /** Partial ids the walk needs: queued for a request, or stored from `held`. */
   private readonly completing = new Set<number>();
   private walkedNested = 0;
+  private completedByRequest = 0;
   /** Failed batch rounds per id. */
   private readonly attempts = new Map<number, number>();
   private readonly failures = new Map<number, EntryFailure>();
@@ -160,6 +163,7 @@ class Discovery {
       fetched: this.fetched,
       reused: this.reused,
       walkedNested: this.walkedNested,
+      completedByRequest: this.completedByRequest,
       batches: this.batches,
       cancelled,
     };
@@ -310,7 +314,10 @@ class Discovery {
       this.completing.add(id);
       const entry = this.held.get(id);
       if (entry) ready.push(entry);
-      else this.enqueue(id);
+      else {
+        this.completedByRequest++;
+        this.enqueue(id);
+      }
     }
     if (ready.length > 0) await this.advance(await this.takeIn(ready));
   }
