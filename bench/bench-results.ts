@@ -69,6 +69,27 @@ export interface StartupResult {
   discoverToFirstRequestMs: { dist: number; src: number };
 }
 
+/** Discovery alone per franchise and relation depth (bench/discovery.ts), medians of `runs` runs. */
+export interface DiscoveryRow {
+  franchise: string;
+  rootId: number;
+  size: number;
+  levels: number;
+  /** ANILIST_RELATION_DEPTH. */
+  depth: number;
+  /** Requests on the critical path: each sent after the one before it returned. */
+  roundTrips: number;
+  requests: number;
+  discoveryS: number;
+  /** levels x the simulator's round trip: the bound of a walk asking one level per round trip. */
+  levelBoundS: number;
+  vsBound: number;
+  sameMembers: boolean;
+  /** Summed over the runs. */
+  http429: number;
+  runs: number;
+}
+
 export interface BenchResults {
   /** The command that produced these results. */
   command: string;
@@ -84,5 +105,7 @@ export interface BenchResults {
   serving: ServingResult | { skipped: string };
   /** Absent in results written before start-up was measured. */
   startup?: StartupResult | { skipped: string };
+  /** Absent in results written before nested discovery was measured. */
+  discovery?: DiscoveryRow[] | { skipped: string };
   bulkStore: (BulkStoreResult | { database: string; skipped: string })[];
 }

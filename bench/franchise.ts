@@ -10,12 +10,10 @@
  *
  *   node --import tsx bench/franchise.ts [--only aot|gundam] [--no-nested]
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadConfig } from '../src/config/config.ts';
@@ -25,8 +23,8 @@ import type { Relation } from '../src/domain/relation-type.ts';
 import { FINAL_STATUSES } from '../src/ingest/progress-event.ts';
 import { silentLogger } from '../src/log.ts';
 import { createRuntime } from '../src/runtime.ts';
-import type { SimStats } from '../src/sim/simulator.ts';
 import { windowScheduleMs } from './bounds.ts';
+import { startSimProcess } from './sim-process.ts';
 import { median } from './strategy-run.ts';
 
 const SIM = { latencyMs: 300, jitterMs: 100, anilistRatePerMinute: 90, jikanPerSecond: 3, jikanPerMinute: 60, seed: 1 };
@@ -40,47 +38,10 @@ const PROFILES: { name: string; env: Record<string, string> }[] = [
   { name: 'anilist-90', env: { ANILIST_RATE_PER_MINUTE: '85', ANILIST_BURST: '20' } },
 ];
 
-interface SimProcess {
-  anilistUrl: string;
-  jikanUrl: string;
-  stats(): Promise<SimStats>;
-  reset(): Promise<void>;
-  close(): void;
-}
-
-/**
- * The simulator in its own process, as users run it: in this one it would share the
- * event loop with the client, and a busy moment here would bunch its arrival times
- * together into 429s that a real server would never see.
- */
-async function startSimProcess(): Promise<SimProcess> {
-  const child = spawn(
-    process.execPath,
-    ['bin/tsunagu.mjs', 'sim', '--port', '0', '--latency', String(SIM.latencyMs), '--jitter', String(SIM.jitterMs), '--anilist-rate', String(SIM.anilistRatePerMinute), '--jikan-rate', `${SIM.jikanPerSecond}/s,${SIM.jikanPerMinute}/min`, '--seed', String(SIM.seed)],
-    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  return {
-    anilistUrl: `${url}/anilist`,
-    jikanUrl: `${url}/jikan/v4`,
-    stats: async () => (await (await fetch(`${url}/__sim/stats`)).json()) as SimStats,
-    reset: async () => void (await fetch(`${url}/__sim/reset`, { method: 'POST' })).body?.cancel(),
-    close: () => child.kill('SIGTERM'),
-  };
-}
-
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const catalog = await loadCatalog();
-const sim = await startSimProcess();
+const sim = await startSimProcess(SIM);
 
 const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 
