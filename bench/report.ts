@@ -26,6 +26,23 @@ function strategyTable(rows: BenchRow[]): string[] {
   return lines;
 }
 
+function discoveryLines(discovery: BenchResults['discovery']): string[] {
+  if (!discovery) return [];
+  if ('skipped' in discovery) return [`Discovery by relation depth: skipped (${discovery.skipped}).`, ''];
+  const runs = discovery[0]?.runs ?? 0;
+  return [
+    `Discovery alone by ANILIST_RELATION_DEPTH (\`bench/discovery.ts\`, median of ${runs} runs, empty store, 300 +- 100 ms per response; the level bound is levels x 300 ms, what a walk asking one level per round trip cannot beat):`,
+    '',
+    '| Franchise (entries / levels) | Depth | Round trips | AniList requests | Discovery s | Level bound s | x bound | Same members | 429s |',
+    '|---|--:|--:|--:|--:|--:|--:|:-:|--:|',
+    ...discovery.map(
+      (r) =>
+        `| ${r.franchise} (${r.size} / ${r.levels}) | ${r.depth} | ${r.roundTrips} | ${r.requests} | ${r.discoveryS.toFixed(2)} | ${r.levelBoundS.toFixed(1)} | ${r.vsBound.toFixed(2)} | ${r.sameMembers ? 'yes' : '**no**'} | ${r.http429} |`,
+    ),
+    '',
+  ];
+}
+
 function servingLines(serving: BenchResults['serving']): string[] {
   if ('skipped' in serving) return [`Serving: skipped (${serving.skipped}).`];
   return [
@@ -78,6 +95,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...servingLines(results.serving),
     '',
     ...startupLines(results.startup),
+    ...discoveryLines(results.discovery),
     ...bulkLines(results.bulkStore),
     '',
   ];

@@ -18,7 +18,7 @@ import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { walkFranchise } from '../src/domain/franchise-walk.ts';
 import { startSimulator } from '../src/sim/simulator.ts';
-import type { BenchResults, BenchRow, BulkStoreResult, ServingResult, StartupResult } from './bench-results.ts';
+import type { BenchResults, BenchRow, BulkStoreResult, DiscoveryRow, ServingResult, StartupResult } from './bench-results.ts';
 import { runBenchScript } from './bench-script.ts';
 import { levelCount, lowerBounds } from './bounds.ts';
 import { renderMarkdown } from './report.ts';
@@ -32,6 +32,7 @@ interface Plan {
   tsunaguEnv: Record<string, string>;
   serveArgs: string[] | null;
   startupArgs: string[];
+  discoveryArgs: string[];
   bulkStore: boolean;
 }
 
@@ -49,6 +50,7 @@ const FULL: Plan = {
   tsunaguEnv: {},
   serveArgs: ['--seconds', '10', '--connections', '10'],
   startupArgs: ['--runs', '10'],
+  discoveryArgs: ['--runs', '3'],
   bulkStore: true,
 };
 
@@ -68,6 +70,7 @@ const QUICK: Plan = {
   tsunaguEnv: { UPSTREAM_RATE_SCALE: String(QUICK_SCALE) },
   serveArgs: ['--seconds', '1', '--connections', '4'],
   startupArgs: ['--runs', '2'],
+  discoveryArgs: ['--runs', '1', '--depths', '1,2', '--only', '16498'],
   bulkStore: false,
 };
 
@@ -166,6 +169,8 @@ if (plan.serveArgs) {
 }
 log(`start-up: bench/startup.ts ${plan.startupArgs.join(' ')}...`);
 const startup = startupFrom(await runBenchScript('startup.ts', plan.startupArgs));
+log(`discovery by relation depth: bench/discovery.ts ${plan.discoveryArgs.join(' ')}...`);
+const discovery = (await runBenchScript('discovery.ts', plan.discoveryArgs)).rows as DiscoveryRow[];
 let bulkStore: BenchResults['bulkStore'] = [{ database: 'sqlite, postgres', skipped: 'quick run: the whole catalog takes minutes' }];
 if (plan.bulkStore) {
   log('bulk store: bench/store-bulk.ts (SQLite and PostgreSQL)...');
@@ -192,6 +197,7 @@ const results: BenchResults = {
   rows,
   serving,
   startup,
+  discovery,
   bulkStore,
 };
 await mkdir(outDir, { recursive: true });

@@ -319,7 +319,8 @@ class Discovery {
         this.enqueue(id);
       }
     }
-    if (ready.length > 0) await this.advance(await this.takeIn(ready));
+    // Stored beside the next request rather than before it: the walk already has their edges.
+    if (ready.length > 0) this.track(this.takeIn(ready).then((visits) => this.advance(visits)));
   }
 
   private enqueue(id: number): void {
