@@ -52,9 +52,15 @@ test('the quick bench: every strategy reaches the same complete franchise, and t
     assert.ok(!('skipped' in results.serving), 'the serving bench ran');
     assert.ok(results.startup && !('skipped' in results.startup), 'the start-up bench ran');
     assert.ok(results.startup.helpMs.dist > 0 && results.startup.discoverToFirstRequestMs.dist > 0, JSON.stringify(results.startup));
+    // Discovery by relation depth: the same members, in fewer round trips than levels at depth 2.
+    assert.ok(Array.isArray(results.discovery), 'the discovery bench ran');
+    const [flat, nested] = results.discovery as { depth: number; roundTrips: number; levels: number; sameMembers: boolean }[];
+    assert.ok(flat && nested && flat.depth === 1 && nested.depth === 2 && flat.sameMembers && nested.sameMembers, JSON.stringify(results.discovery));
+    assert.ok(nested.roundTrips < nested.levels && nested.roundTrips < flat.roundTrips, JSON.stringify(results.discovery));
 
     const markdown = await readFile(join(outDir, 'latest.md'), 'utf8');
     assert.match(markdown, /^\| Scenario \| Franchise/m);
+    assert.match(markdown, /^\| Franchise \(entries \/ levels\) \| Depth \| Round trips/m);
     for (const row of results.rows) {
       assert.ok(markdown.includes(`| ${row.franchise} (${row.size} /`) && markdown.includes(`| ${row.strategy} |`), `${row.franchise} ${row.strategy} is in the table`);
     }
