@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadCatalog, type Catalog } from '../../catalog/catalog.ts';
+import { loadConfig } from '../../config/config.ts';
 import { startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
 import { catalogFranchiseIds } from '../testing/catalog-franchise.ts';
 import { ManualClock } from '../testing/manual-clock.ts';
@@ -56,6 +57,32 @@ describe('AniListClient against the simulator', () => {
     assert.equal(entries.get(16498)!.anime.title.english, 'Attack on Titan');
     assert.ok(entries.get(16498)!.relations.some((r) => r.to === 20958 && r.type === 'SEQUEL'));
     assert.match(entries.get(80)!.anime.description!, /^Mobile Suit Gundam: a description with markup\.\n\n\(Source: Tsunagu simulator\)$/);
+  });
+
+  it('asks relations 1-3 levels deep within the simulator\'s complexity limit: first-level nodes are the records a fetch gives, deeper ones their titles, format and edges', async () => {
+    const clock = new ManualClock();
+    const { anilist } = simUpstreams(sim, {}, { clock });
+    const flat = await anilist.fetchMedia([16498], { depth: 1 });
+    assert.equal(flat.nested.size, 0);
+    const two = await anilist.fetchMedia([16498], { depth: 2 });
+    const three = await anilist.fetchMedia([16498], { depth: 3 });
+    for (const answer of [two, three]) assert.deepEqual([answer.missing, answer.failed, [...answer.entries.keys()]], [[], [], [16498]]);
+    const neighbours = flat.entries.get(16498)!.relations.map((r) => r.to);
+    assert.deepEqual([...two.nested.keys()].sort(), [...new Set(neighbours)].sort());
+    const direct = await anilist.fetchMedia(neighbours, { depth: 1 });
+    for (const id of neighbours) {
+      assert.deepEqual(two.nested.get(id)!.entry, direct.entries.get(id), `nested record of ${id}`);
+      assert.deepEqual(three.nested.get(id)!.entry, direct.entries.get(id));
+    }
+    const second = [...three.nested.values()].filter((n) => n.entry === null);
+    assert.ok(second.length > 0);
+    const secondDirect = await anilist.fetchMedia(second.map((n) => n.id), { depth: 1 });
+    for (const node of second) {
+      const full = secondDirect.entries.get(node.id)!;
+      assert.deepEqual([node.titles, node.format, node.relations], [full.anime.title, full.anime.format, full.relations], `partial node ${node.id}`);
+    }
+    // Depth 4 answers run to tens of MB (docs/discovery.md): the option stops at 3, naming itself.
+    assert.throws(() => loadConfig({ ANILIST_RELATION_DEPTH: '4' }), /ANILIST_RELATION_DEPTH="4": Too big: expected number to be <=3 \(levels, 1-3\)/);
   });
 
   it('fetches the 120-entry Gundam franchise in three requests, reporting unknown ids as missing, batch by batch', async () => {
