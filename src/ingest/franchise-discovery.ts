@@ -366,7 +366,12 @@ class Discovery {
   }
 
   private report(): void {
-    this.options.listener?.progress?.({ done: this.visited.size, total: this.walk.members().size, failed: this.failures.size });
+    // Members walked with their full record (or given up on): entries fetched only to judge a
+    // member by, and members known from a nested node alone, are not done.
+    const members = this.walk.members();
+    let done = 0;
+    for (const id of members.keys()) if (this.visited.has(id)) done++;
+    this.options.listener?.progress?.({ done, total: members.size, failed: this.failures.size });
   }
 }
 
