@@ -222,11 +222,11 @@ class Discovery {
     if (part.entries.size > 0 || part.missing.length > 0) this.batches++;
     const visits = await this.takeIn([...part.entries.values()]);
     for (const id of part.missing) {
-      // A node met nested keeps its walked edges; only its stored record is missing.
-      if (this.partial.has(id)) this.fail({ id, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
-      else if (id === this.rootId) this.rootFound = false;
+      if (id === this.rootId) this.rootFound = false;
       else this.fail({ id, upstream: 'anilist', status: 404, message: 'AniList has no anime with this id' });
-      visits.push([id, undefined]);
+      // A node met nested keeps its walked edges; only its stored record is missing.
+      if (this.partial.has(id)) this.visited.add(id);
+      else visits.push([id, undefined]);
     }
     for (const { ids, error } of part.failed) {
       for (const id of ids) {
