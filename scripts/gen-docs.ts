@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { BenchResults, BenchRow } from '../bench/bench-results.ts';
-import { bulkLines, renderMarkdown, servingLines, startupLines } from '../bench/report.ts';
+import { bulkLines, renderMarkdown, servingLines, startupLines, strategyTable } from '../bench/report.ts';
 import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { options, type OptionSpec } from '../src/config/config.ts';
@@ -172,7 +172,7 @@ export async function renderSections(results?: BenchResults): Promise<Sections> 
   return {
     options: renderOptions(),
     'bench-summary': renderBenchSummary(bench, changes),
-    'bench-report': [renderMarkdown(bench).trimEnd(), ...staleNote(changes)].join('\n'),
+    'bench-ingest': [renderMarkdown(bench).split('\n')[0]!, '', ...strategyTable(bench.rows), ...staleNote(changes)].join('\n'),
     'bench-serving': [...servingLines(bench.serving), ...servingDetail(bench.serving)].join('\n'),
     'bench-startup': startupLines(bench.startup).join('\n').trimEnd(),
     'bench-bulk': [...bulkLines(bench.bulkStore), ...bulkDetail(bench.bulkStore)].join('\n'),
