@@ -1,4 +1,4 @@
-/** Renders bench results as the markdown that goes to results/latest.md and the README. */
+/** Renders bench results as markdown: results/latest.md, and the tables `npm run docs` puts in README.md and docs/. */
 import type { BenchResults, BenchRow } from './bench-results.ts';
 
 const fixed = (value: number | null, digits = 1) => (value === null ? 'never' : value.toFixed(digits));

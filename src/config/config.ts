@@ -5,7 +5,7 @@ export { ConfigError } from './config-error.ts';
 
 /**
  * Every option Tsunagu reads, in one table: environment name, default, unit and range.
- * The README's options table mirrors this list; `tsunagu config` prints it.
+ * `npm run docs` writes the README's options table from this list (scripts/gen-docs.ts); `tsunagu config` prints it.
  */
 export interface OptionSpec {
   env: string;
