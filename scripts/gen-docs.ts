@@ -145,7 +145,7 @@ function servingDetail(serving: BenchResults['serving']): string[] {
     | { franchise?: { members: number; relations: number; jsonKiB: number }; inProcessMs?: { getFranchise: number; stringify: number } }
     | undefined;
   const parts: string[] = [];
-  if (detail?.franchise) parts.push(`The franchise read answers ${detail.franchise.members} members and ${detail.franchise.relations} relations, ${detail.franchise.jsonKiB} KiB of JSON.`);
+  if (detail?.franchise) parts.push(`The franchise read answered ${detail.franchise.members} members and ${detail.franchise.relations} relations, ${detail.franchise.jsonKiB} KiB of JSON.`);
   if (detail?.inProcessMs) parts.push(`In process, without HTTP, the read itself took ${detail.inProcessMs.getFranchise} ms and JSON.stringify ${detail.inProcessMs.stringify} ms.`);
   return parts.length > 0 ? ['', parts.join(' ')] : [];
 }
