@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { runClaimedJob } from './claimed-job-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { checkRange } from '../check-range.ts';
 
 export interface BullMqJobQueueOptions {
   /** Shared by the queue and its worker (BullMQ opens its own blocking connection beside it). Not closed by the queue. */
@@ -38,15 +39,6 @@ const QUEUE_NAME = 'ingest';
 const RECHECK_MS = 50;
 /** Jobs read from the table per page while sweeping. */
 const SWEEP_PAGE = 500;
-
-function checkRange(name: string, value: number, min: number, max: number, integer = false): number {
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new TypeError(
-      `Expected \`${name}\` to be a finite ${integer ? 'integer' : 'number'} in ${min}-${max}, got \`${value}\` (${typeof value})`,
-    );
-  }
-  return value;
-}
 
 /**
  * The JobQueue when scaled out: BullMQ on Redis hands jobs to worker processes, the store's

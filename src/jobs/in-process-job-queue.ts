@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { runClaimedJob } from './claimed-job-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { checkRange } from '../check-range.ts';
 
 export interface InProcessJobQueueOptions {
   /** Jobs run at once by this process. Default 4 (WORKER_CONCURRENCY), integer 1-64. */
@@ -25,15 +26,6 @@ export interface InProcessJobQueueOptions {
   workerId?: string;
   clock?: Clock;
   logger?: Logger;
-}
-
-function checkRange(name: string, value: number, min: number, max: number, integer = false): number {
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new TypeError(
-      `Expected \`${name}\` to be a finite ${integer ? 'integer' : 'number'} in ${min}-${max}, got \`${value}\` (${typeof value})`,
-    );
-  }
-  return value;
 }
 
 interface Running {

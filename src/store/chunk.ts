@@ -1,3 +1,5 @@
+export { chunk } from '../chunk.ts';
+
 /**
  * Rows per multi-row INSERT. SQLite allows 32766 bound values per statement and PostgreSQL
  * 65535; the widest row (anime) binds 33, so 200 rows stay near 6,600 values: far under
@@ -7,9 +9,3 @@ export const ROWS_PER_INSERT = 200;
 
 /** Ids per `IN (...)` list, under both dialects' bound-value limits with room for other parameters. */
 export const IDS_PER_QUERY = 1000;
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

@@ -7,6 +7,7 @@ import { validateGateOptions, type AcquireOptions, type GatePass, type GateSnaps
 import { RedisBudgetRecord, type RedisScripting } from './redis-budget-record.ts';
 import { onePass, WaitingLine, type Waiter } from './waiting-line.ts';
 import { WakeTimer } from './wake-timer.ts';
+import { checkRange } from '../../check-range.ts';
 
 export interface RedisRateGateOptions {
   /** The Redis key holding this upstream's budget; every process sharing the budget names the same key. */
@@ -36,13 +37,6 @@ interface Grant {
   waiter: Waiter;
   passId: string;
   seq: number;
-}
-
-function checkRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number in ${min}-${max}, got \`${value}\` (${typeof value})`);
-  }
-  return value;
 }
 
 /**
