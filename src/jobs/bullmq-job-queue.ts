@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { runClaimedJob } from './claimed-job-run.ts';
+import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 import { checkRange } from '../check-range.ts';
 
@@ -139,13 +139,7 @@ export class BullMqJobQueue implements JobQueue {
     const closing = this.#worker?.close() ?? Promise.resolve();
     for (const controller of this.#running.values()) controller.abort(new JobInterruption('shutdown'));
     if (!(await settlesWithin(closing, graceMs))) {
-      for (const id of this.#running.keys()) {
-        const requeued = await this.#jobs.requeue(id, this.workerId).catch((error: unknown) => {
-          this.#logger.error({ err: error, jobId: id }, 'putting a job back in the queue failed; its lease will expire and another worker retries it');
-          return undefined;
-        });
-        this.#logger.warn({ jobId: id, graceMs, requeued: requeued !== undefined }, 'job still running after the shutdown grace period; not waiting for it');
-      }
+      await requeueOutlived(this.#running.keys(), graceMs, { jobs: this.#jobs, workerId: this.workerId, logger: this.#logger });
       // BullMQ's close waits for its handlers and cannot be hurried once begun: the process
       // exits without it, and BullMQ's stalled check (or the sweep) hands the job out again.
     }

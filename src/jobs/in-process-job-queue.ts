@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { runClaimedJob } from './claimed-job-run.ts';
+import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 import { checkRange } from '../check-range.ts';
 
@@ -103,15 +103,7 @@ export class InProcessJobQueue implements JobQueue {
     const running = [...this.#running.entries()];
     for (const [, { controller }] of running) controller.abort(new JobInterruption('shutdown'));
     if (await settlesWithin(Promise.all(running.map(([, r]) => r.done)), graceMs)) return;
-    // A handler that outlived the grace period: its job goes back now, and the run's own
-    // late writes fail their compare-and-set on the record.
-    for (const [id] of this.#running) {
-      const requeued = await this.#jobs.requeue(id, this.workerId).catch((error: unknown) => {
-        this.#logger.error({ err: error, jobId: id }, 'putting a job back in the queue failed; its lease will expire and another worker retries it');
-        return undefined;
-      });
-      this.#logger.warn({ jobId: id, graceMs, requeued: requeued !== undefined }, 'job still running after the shutdown grace period; not waiting for it');
-    }
+    await requeueOutlived(this.#running.keys(), graceMs, { jobs: this.#jobs, workerId: this.workerId, logger: this.#logger });
   }
 
   /** Jobs running in this process now; lets tests and metrics see the concurrency. */
