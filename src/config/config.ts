@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
+import { DEFAULT_FOLLOW } from '../domain/franchise-policy.ts';
 
 export { ConfigError } from './config-error.ts';
 
@@ -150,7 +151,7 @@ export const options = {
   franchiseFollow: {
     env: 'FRANCHISE_FOLLOW',
     description: 'Relation types the franchise walk follows, comma-separated.',
-    default: 'SEQUEL,PREQUEL,PARENT,SIDE_STORY,SPIN_OFF,ALTERNATIVE,SUMMARY,COMPILATION,CONTAINS',
+    default: DEFAULT_FOLLOW.join(','),
     unit: 'relation types, comma-separated',
     schema: csv,
   },
