@@ -148,6 +148,26 @@ test('a remake that overtook the original leads; the original follows as its own
   assert.equal(order[5].reason, 'music video: after the main story');
 });
 
+test('a continuity is judged by its own story: a popular side story does not make it lead', () => {
+  // Tenchi Universe (1995) holds the franchise's most popular entry, its side story Isekai no
+  // Seikishi Monogatari (2009, scored 73); the 1992 OVAs (73) beat Tenchi Universe itself (71).
+  const tenchi = recommended(696);
+  assert.deepEqual(ids(tenchi).slice(0, 3), [539, 177457, 1146], 'the 1992 OVAs first');
+  assert.equal(roleOf(tenchi, 696), 'alternative');
+  // Urusei Yatsura: Beautiful Dreamer (78), a side story of the 1981 series (74), no longer
+  // outweighs the 2022 remake's second season (78).
+  const urusei = recommended(1293);
+  assert.deepEqual(ids(urusei).slice(0, 3), [143277, 155645, 1293]);
+  // A small graph: the old continuity's side story is the most popular entry of all.
+  const members = [
+    entry(1, '1990-01-01', 'TV', { popularity: 1000 }),
+    entry(2, '1992-01-01', 'MOVIE', { popularity: 9000 }),
+    entry(10, '2020-01-01', 'TV', { popularity: 3000 }),
+  ];
+  const relations = [rel(2, 1, 'PARENT'), rel(10, 1, 'ALTERNATIVE')];
+  assert.deepEqual(ids(recommendedOrder(members, relations)), [10, 1, 2]);
+});
+
 test('every member once with a role and a reason, whatever the input order (loops: see watch-order.test.ts)', () => {
   assert.deepEqual(recommendedOrder([], []), []);
   let seed = 11;

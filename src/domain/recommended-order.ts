@@ -49,8 +49,8 @@ export interface OrderEntry extends WatchEntry {
  *    SUMMARY, COMPILATION, CONTAINS) split the franchise into components; a component with
  *    a series in it (TV, ONA, OVA) that only an ALTERNATIVE edge joins to the rest is
  *    another continuity (Brotherhood and the 2003 Fullmetal Alchemist, the 2011 and 1999
- *    Hunter x Hunter). The one most people start with (the most popular entry, then the
- *    best score, then the most episodes) leads; every other continuity follows as its own
+ *    Hunter x Hunter). The one most people start with (the most popular entry of its own
+ *    story, side stories left out; then the best score, then the most episodes) leads; every other continuity follows as its own
  *    block, in order of its first release. A component of films only is a retelling (the
  *    Rebuild of Evangelion, the Macross Frontier films): it stays where it came out.
  * 3. Film series stay together: films linked film to film by SEQUEL/PREQUEL, each made
@@ -335,7 +335,14 @@ class FranchiseGraph {
     const retellings = new Map<number, number>();
     const blocks = new Map<number, number>();
     if (continuities.length === 0) return { blocks, lead: undefined, retellings };
-    const best = new Map(continuities.map((c) => [c, mostWatched(members.get(c)!)!]));
+    // A continuity is judged by its own story, not by its side stories: a popular side story
+    // says how far fans of a continuity went, not which one people start with. Tenchi Muyo!'s
+    // 1992 OVAs lead Tenchi Universe, whose isekai side story is the franchise's most popular entry.
+    const story = (c: number) => {
+      const own = members.get(c)!.filter((e) => this.parentsOf(e).length === 0);
+      return own.length > 0 ? own : members.get(c)!;
+    };
+    const best = new Map(continuities.map((c) => [c, mostWatched(story(c))!]));
     const leader = mostWatched([...best.values()])!;
     const lead = continuities.find((c) => best.get(c) === leader)!;
     const others = continuities.filter((c) => c !== lead);
