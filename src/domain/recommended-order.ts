@@ -61,7 +61,10 @@ export interface OrderEntry extends WatchEntry {
  *    hard constraints over the order above; loops in the data are broken by that order.
  * 5. Extras (music videos, parody and chibi spin-offs, promotional films) come after
  *    everything else, in release order. Parody and chibi are judged against the entry the
- *    franchise is known for: Gintama and Hetalia carry the Parody tag themselves.
+ *    franchise is known for: Gintama and Hetalia carry the Parody tag themselves. The short
+ *    sequels of such a spin-off are more of it (continueExtras). A promotional film is an
+ *    extra in any format when it runs a few minutes; a picture drama (a side story told in
+ *    stills) is never taken for a comedy extra.
  * 6. Recaps and compilations are optional and stand where they aired: a member names them
  *    its SUMMARY or COMPILATION, they say they CONTAIN it, their title says recap, or they
  *    are films that are the ALTERNATIVE of exactly one series, begun at most three years
@@ -81,6 +84,7 @@ export function recommendedOrder(
     const kind = graph.extraKind(e, anchor, mainLine);
     if (kind) extras.set(e.id, kind);
   }
+  graph.continueExtras(extras, mainLine);
   const component = graph.components(entries.filter((e) => !extras.has(e.id)).map((e) => e.id));
   const { blocks, lead, retellings } = graph.continuities(component);
   const films = graph.filmSeries(new Set(extras.keys()));
@@ -109,6 +113,8 @@ const SHORT_FORMATS: ReadonlySet<string> = new Set(['SPECIAL', 'ONA', 'OVA', 'TV
 const CHIBI_TITLE = /\b(chibi|chimi|petit|puchi|4-?koma|mini anime)\b|gekijou\b(?!ban)/i;
 const PROMO_TITLE = /\b(pv|pvs|cm|cms|trailer|commercial|opening (movie|video|eizou)|shuunen kinen|\d+(st|nd|rd|th) anniversary)\b/i;
 const RECAP_TITLE = /\b(recap|soushuuhen|digest|review special)\b/i;
+/** Side stories told in still pictures: they stand where they aired, however comic. */
+const PICTURE_DRAMA_TITLE = /\bpicture drama/i;
 /** Most years between two films of one film series. */
 const FILM_SERIES_YEARS = 3;
 /** A film this close after the series it retells is a compilation of it. */
@@ -273,18 +279,45 @@ class FranchiseGraph {
     // What a member names its summary is a recap, whatever else it looks like.
     if (this.recaps.has(e.id)) return undefined;
     const short = SHORT_FORMATS.has(e.format ?? '');
-    if (short && titled(e, PROMO_TITLE)) return 'promotional film';
+    // A promotional film is short whatever format AniList files it under (an opening film as a MOVIE).
+    const minutes = e.duration !== null && e.duration <= SHORT_MINUTES;
+    if ((short || minutes) && titled(e, PROMO_TITLE)) return 'promotional film';
     if (mainLine.includes(e)) return undefined;
     // Gintama, Hetalia and Haruhi are tagged Parody themselves: only a tag the main line lacks tells.
     const newTag = (tag: string) => e.tags.includes(tag) && !mainLine.some((m) => m.tags.includes(tag));
     if (newTag('Super Deformed') || newTag('Parody')) return 'parody or chibi spin-off';
     if (!short) return undefined;
     if (titled(e, CHIBI_TITLE)) return 'chibi spin-off';
+    if (titled(e, PICTURE_DRAMA_TITLE)) return undefined;
     const gagShort = (x: OrderEntry) => x.genres.includes('Comedy') && x.duration !== null && x.duration <= SHORT_MINUTES;
     if (gagShort(e) && !gagShort(anchor)) return 'comedy short';
     const comedyOnly = (x: OrderEntry) => x.genres.length === 1 && x.genres[0] === 'Comedy';
     if (comedyOnly(e) && !comedyOnly(anchor)) return 'comedy special';
     return undefined;
+  }
+
+  /**
+   * The sequels and prequels of a parody, chibi or comedy spin-off, when they are short
+   * (specials, ONAs, OVAs, TV shorts) and off the main line, are more of the same spin-off:
+   * a chibi series' later seasons carry no Parody tag or gag length of their own more often
+   * than not (Re:Zero's Break Time, Railgun's Motto Marutto Railgun).
+   */
+  continueExtras(extras: Map<number, string>, mainLine: readonly OrderEntry[]): void {
+    const onMainLine = new Set(mainLine.map((e) => e.id));
+    const spinOff = (id: number) => {
+      const kind = extras.get(id);
+      return kind !== undefined && kind !== 'music video' && kind !== 'promotional film' ? kind : undefined;
+    };
+    for (let queue = [...extras.keys()].filter((id) => spinOff(id) !== undefined); queue.length > 0; ) {
+      const from = queue.shift()!;
+      const kind = spinOff(from)!;
+      for (const id of [...(this.sequels.get(from) ?? []), ...(this.prequels.get(from) ?? [])]) {
+        const e = this.byId.get(id)!;
+        if (extras.has(id) || onMainLine.has(id) || this.recaps.has(id) || !SHORT_FORMATS.has(e.format ?? '')) continue;
+        extras.set(id, kind);
+        queue.push(id);
+      }
+    }
   }
 
   /** The series a film retells shortly after it ended (a compilation), if any. */
