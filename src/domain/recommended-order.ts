@@ -50,8 +50,8 @@ export interface OrderEntry extends WatchEntry {
  *    a series in it (TV, ONA, OVA) that only an ALTERNATIVE edge joins to the rest is
  *    another continuity (Brotherhood and the 2003 Fullmetal Alchemist, the 2011 and 1999
  *    Hunter x Hunter). The one most people start with (the most popular entry of its own
- *    story, side stories left out; then the best score, then the most episodes) leads; every other continuity follows as its own
- *    block, in order of its first release. A component of films only is a retelling (the
+ *    story, side stories left out; then the best score, then the most episodes) leads;
+ *    every other continuity follows as its own block, in order of its first release. A component of films only is a retelling (the
  *    Rebuild of Evangelion, the Macross Frontier films): it stays where it came out.
  * 3. Film series stay together: films linked film to film by SEQUEL/PREQUEL, each made
  *    within three years of the one before, stand where the first of them came out.
@@ -113,6 +113,8 @@ const SHORT_FORMATS: ReadonlySet<string> = new Set(['SPECIAL', 'ONA', 'OVA', 'TV
 const CHIBI_TITLE = /\b(chibi|chimi|petit|puchi|4-?koma|mini anime)\b|gekijou\b(?!ban)/i;
 const PROMO_TITLE = /\b(pv|pvs|cm|cms|trailer|commercial|opening (movie|video|eizou)|shuunen kinen|\d+(st|nd|rd|th) anniversary)\b/i;
 const RECAP_TITLE = /\b(recap|soushuuhen|digest|review special)\b/i;
+/** Extra kinds (see extraKind) that are not spin-offs with seasons of their own. */
+const NOT_SPIN_OFFS: ReadonlySet<string> = new Set(['music video', 'promotional film']);
 /** Side stories told in still pictures: they stand where they aired, however comic. */
 const PICTURE_DRAMA_TITLE = /\bpicture drama/i;
 /** Most years between two films of one film series. */
@@ -304,9 +306,10 @@ class FranchiseGraph {
    */
   continueExtras(extras: Map<number, string>, mainLine: readonly OrderEntry[]): void {
     const onMainLine = new Set(mainLine.map((e) => e.id));
+    // A music video's or a promotion's sequel is not more of a spin-off.
     const spinOff = (id: number) => {
       const kind = extras.get(id);
-      return kind !== undefined && kind !== 'music video' && kind !== 'promotional film' ? kind : undefined;
+      return kind !== undefined && !NOT_SPIN_OFFS.has(kind) ? kind : undefined;
     };
     for (let queue = [...extras.keys()].filter((id) => spinOff(id) !== undefined); queue.length > 0; ) {
       const from = queue.shift()!;
