@@ -289,7 +289,7 @@ test('setting crossovers: a series with a line of its own naming another franchi
   const line = [e(2, 1, 'PARENT'), e(2, 4, 'SEQUEL')];
   assert.deepEqual(from2(tv('Tsuki no Sora', 2011, line)), [2, 4], 'a setting crossover');
   assert.deepEqual(from2(tv('Tsuki no Sora', 2008, line)), [1, 2, 3, 4], 'begun within a year: a companion');
-  assert.deepEqual(from2(tv('Tsuki no Sora', null, line)), [1, 2, 3, 4], 'start unknown: no evidence, kept');
+  assert.deepEqual(from2(tv('Tsuki no Sora', null, line)), [2, 4], 'start unknown: nothing shows a companion');
   assert.deepEqual(from2(tv('Tsuki no Sora', 2011, [e(2, 1, 'PARENT')])), [1, 2, 3], 'no line of its own: a spin-off');
   assert.deepEqual(from2(tv('Tsuki no Sora', 2011, line), tv('Hoshi no Umi', 2008, [e(1, 2, 'OTHER')])), [1, 2, 4], 'the parent has no line of its own');
   assert.deepEqual(from2(tv('Hoshi no Umi: Tsuki', 2011, line)), [1, 2, 3, 4], 'named like it');

@@ -13,9 +13,9 @@ import { shareTitleStem } from './title-stem.ts';
  * series that claims a member that way while the member answers only OTHER or CHARACTER needs
  * a shared title stem (see StatedGraph): that is how AniList marks another work of the same
  * setting (Robotics;Notes and Chaos;Head). Setting crossovers: when such a series has a line
- * of its own, the member is a whole series with a line of its own too, and the two began a
- * year or more apart, the claim is not climbed from the series' side either: two franchises
- * sharing a setting (Steins;Gate naming Chaos;Head, Umineko naming Higurashi), not one.
+ * of its own, the member is a whole series with a line of its own too, and the two did not
+ * begin within a year of each other, the claim is not climbed from the series' side either:
+ * two franchises sharing a setting (Steins;Gate naming Chaos;Head, Umineko naming Higurashi).
  *
  * OTHER and CHARACTER edges (when not followed) join two entries only where they evidently
  * belong together:
@@ -68,7 +68,7 @@ export interface WalkEntry {
   edges: readonly Relation[];
   titles: Titles;
   format: string | null;
-  /** When it began airing; undefined or null when unknown (then the setting-crossover rule never applies to it). */
+  /** When it began airing; undefined or null when unknown (then nothing shows it a companion series: see settingCrossover). */
   startDate?: FuzzyDate | null;
 }
 
@@ -489,7 +489,8 @@ class StatedGraph {
    * The setting-crossover rule, for a doubted claim: whether the series' PARENT edge joins two
    * franchises that share a setting, so that the walk does not climb it either. It does when
    * the member is a whole series too, each of the two has a line of its own (a followed edge
-   * to a third entry, in its own edges), and they began at least COMPANION_MONTHS apart:
+   * to a third entry, in its own edges), and they are not known to have begun within
+   * COMPANION_MONTHS of each other:
    * Steins;Gate names ChäoS;HEAd, Umineko names Higurashi, Dual! names Tenchi Muyo! GXP. A
    * series with no line of its own naming another's head its parent is a spin-off of it
    * (Meshimase Lodoss-tou Senki, Ohayou! Ninja-tai Gatchaman), and one begun alongside it
@@ -500,8 +501,10 @@ class StatedGraph {
     const to = this.entryOf(member)!;
     if (!SERIES_FORMATS.has(to.format ?? '')) return false;
     if (!this.hasOwnLine(claimant, from, member) || !this.hasOwnLine(member, to, claimant)) return false;
+    // Only dates known to be close make a companion: an entry handed without its date (a
+    // nested node, an announced series) is judged by its lines and titles alone.
     const apart = monthsApart(from.startDate, to.startDate);
-    return apart !== null && apart >= COMPANION_MONTHS;
+    return apart === null || apart >= COMPANION_MONTHS;
   }
 
   /** Whether the entry's own edges link it by a followed type to an entry other than `besides`. */
