@@ -259,6 +259,8 @@ test('setting crossovers: a series with a line of its own naming another franchi
     assert.ok(found.has(STEINS_GATE) && found.has(21127), `from ${title(id)}: Steins;Gate and Steins;Gate 0 stay`);
   }
   assert.deepEqual(sorted(members(4975).keys()), CHAOS, 'ChäoS;HEAd: its own line only');
+  assert.deepEqual(walk(21127).bridges, [STEINS_GATE], 'reported where it held ChäoS;HEAd out');
+  assert.deepEqual(walk(4975).bridges, [], 'ChäoS;HEAd names no parent');
   // The same shape elsewhere in the catalog: Umineko (2009) names Higurashi (2006), Dual! (1999) names Tenchi Muyo! GXP (2002).
   assert.ok(!members(4896).has(934) && members(4896).has(7568), 'Umineko keeps its specials, not Higurashi');
   assert.ok(!members(992).has(1133), 'Dual! Parallel Trouble Adventure: not Tenchi Muyo!');

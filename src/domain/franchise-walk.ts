@@ -84,7 +84,7 @@ export interface FranchiseWalkResult {
   members: Map<number, number>;
   /** True when maxEntries or maxDepth left out entries the policy would have followed. */
   truncated: boolean;
-  /** Members where the crossover rule stopped the walk before a parent outside the franchise, ascending. */
+  /** Members where a crossover rule (rule 4 or setting crossovers) stopped the walk before a parent outside the franchise, ascending. */
   bridges: number[];
 }
 
@@ -140,6 +140,8 @@ interface Link {
   parent: boolean;
   /** OTHER or CHARACTER, not followed. */
   loose: boolean;
+  /** A PARENT the setting-crossover rule reads as OTHER (see StatedGraph.settingCrossover). */
+  setting: boolean;
 }
 
 type Links = Map<number, Map<number, Link>>;
@@ -327,7 +329,10 @@ class Walk implements FranchiseWalk {
       }
       level = next;
     }
-    const bridges = heldBack.filter((id) => [...links.get(id)!].some(([to, l]) => l.parent && !l.followed && !members.has(to))).sort((a, b) => a - b);
+    const heldOut = (id: number, parent: (link: Link) => boolean) => [...(links.get(id) ?? [])].some(([to, l]) => parent(l) && !members.has(to));
+    const bridges = [
+      ...new Set([...heldBack.filter((id) => heldOut(id, (l) => l.parent && !l.followed)), ...[...members.keys()].filter((id) => heldOut(id, (l) => l.setting))]),
+    ].sort((a, b) => a - b);
     // While the entry cap binds, a level that is not complete yet may still lose its place
     // to entries nearer the start: fetch it only once the levels above are all visited.
     const fetchThrough = members.size === maxEntries ? visitedThrough + 1 : Infinity;
@@ -455,6 +460,7 @@ class StatedGraph {
       const doubted = this.doubted(from, to);
       const crossover = doubted && this.settingCrossover(from, to);
       for (const type of types) {
+        if (crossover && type === 'PARENT') link.setting = true;
         this.mark(link, crossover && type === 'PARENT' ? 'OTHER' : type);
         this.mark(back, doubted && this.policy.follow.has(type) ? 'OTHER' : inverseOf(type));
       }
@@ -464,7 +470,7 @@ class StatedGraph {
   private emptyLink(from: number, to: number): Link {
     let out = this.links.get(from);
     if (!out) this.links.set(from, (out = new Map()));
-    const link: Link = { followed: false, parent: false, loose: false };
+    const link: Link = { followed: false, parent: false, loose: false, setting: false };
     out.set(to, link);
     return link;
   }
