@@ -60,6 +60,8 @@ export const MAX_BATCH = 50;
 export class AniListClient {
   /** Ids per request; halved for good when AniList refuses a batch as too complex. */
   private batchSize: number;
+  /** Relation levels fetchMedia asks unless a call says otherwise (see mediaByIdsQuery). */
+  readonly relationDepth: number;
 
   constructor(private readonly options: AniListClientOptions) {
     const size = options.batchSize ?? MAX_BATCH;
@@ -73,9 +75,6 @@ export class AniListClient {
     }
     this.relationDepth = depth;
   }
-
-  /** Relation levels fetchMedia asks by default. */
-  readonly relationDepth: number;
 
   /**
    * Fetches every id (duplicates ignored) in batches sent at once; the gate paces them.
