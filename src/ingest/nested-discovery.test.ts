@@ -88,10 +88,12 @@ describe('nested discovery', () => {
     const levels = Math.max(...expected.members.values()) + 1;
     assert.equal(levels, 7);
     const flat = await discover(sim, GUNDAM, 1);
-    assert.equal(flat.roundTrips, levels);
+    // About one per level (7 in every run seen); entries riding along in a batch a round early may save one.
+    assert.ok(flat.roundTrips >= levels - 1, `${flat.roundTrips} round trips at depth 1`);
     const nested = await discover(sim, GUNDAM, 2);
     assert.deepEqual(sorted(nested.result.members.keys()), sorted(expected.members.keys()));
-    assert.equal(nested.roundTrips, 4, `${nested.roundTrips} round trips`);
+    // Levels 0-1, 2-3, 4-5, then 6: two levels per round trip.
+    assert.ok(nested.roundTrips <= Math.ceil(levels / 2), `${nested.roundTrips} round trips at depth 2`);
     assert.ok(nested.requests <= 5, `${nested.requests} requests`);
     assert.ok(nested.result.walkedNested > 0);
     // First-level nodes come with their full record: nothing is asked twice.
