@@ -295,7 +295,7 @@ class Discovery {
       this.partial.add(node.id);
       if (node.entry) this.held.set(node.id, node.entry);
       const edges = [...node.relations, ...into.filter((edge) => edge.to === node.id)];
-      visits.push([node.id, { edges, titles: node.titles, format: node.format }]);
+      visits.push([node.id, { edges, titles: node.titles, format: node.format, startDate: node.startDate }]);
     }
     this.walkedNested += walked.length;
     return visits;

@@ -124,6 +124,22 @@ describe('nested discovery', () => {
     }
   });
 
+  test('depth 3: partial nodes carry start dates, so the setting-crossover rule keeps a companion that aired beside its series', async () => {
+    // Naoe-kun wa Yasesasetai. (179212) names Elf-san wa Yaserarenai. (173388) as PARENT, the
+    // two share no title stem, and only their close start dates keep Elf-san in.
+    const NAOE = 179212;
+    const ELF = 173388;
+    const expected = reference(catalog, NAOE);
+    assert.ok(expected.members.has(ELF), 'the reference walk keeps Elf-san');
+    for (const start of expected.members.keys()) {
+      const want = reference(catalog, start);
+      for (const depth of [2, 3]) {
+        const run = await discover(sim, start, depth);
+        assert.deepEqual(sorted(run.result.members.keys()), sorted(want.members.keys()), `from ${start} at depth ${depth}`);
+      }
+    }
+  });
+
   // Every one of the catalog's 20,210 starts would take about three hours here (two
   // discoveries each, from empty stores); the walk depends on the start (the crossover rule
   // reads depths), so the sample takes every member of AoT, Monogatari, Fate and Code Geass

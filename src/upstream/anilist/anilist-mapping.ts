@@ -12,6 +12,8 @@ export interface NestedEntry {
   id: number;
   titles: Titles;
   format: string | null;
+  /** The walk's crossover rules compare start dates. */
+  startDate: FuzzyDate;
   relations: Relation[];
   entry: AniListEntry | null;
 }
@@ -61,7 +63,7 @@ export function toAniListEntry(media: AniListMedia, fetchedAt: number): AniListE
 
 export function toNestedEntry(node: AniListWalkNode): NestedEntry {
   const titles = { romaji: node.title?.romaji ?? null, english: node.title?.english ?? null, native: node.title?.native ?? null };
-  return { id: node.id, titles, format: node.format ?? null, relations: relationsOf(node), entry: null };
+  return { id: node.id, titles, format: node.format ?? null, startDate: fuzzy(node.startDate), relations: relationsOf(node), entry: null };
 }
 
 function relationsOf(media: Pick<AniListMedia, 'id' | 'relations'>): Relation[] {

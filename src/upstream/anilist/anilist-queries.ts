@@ -17,7 +17,7 @@ const STORED_FIELDS = `
   isAdult updatedAt`;
 
 /** What the franchise walk reads of an entry besides its edges (see WalkEntry). */
-const WALK_FIELDS = 'id idMal type format status(version: 2) title { romaji english native }';
+const WALK_FIELDS = 'id idMal type format status(version: 2) title { romaji english native } startDate { year month day }';
 
 /** An edge's far end when its own edges are not asked for: the type tells anime from manga. */
 const NODE_ID = 'id type';

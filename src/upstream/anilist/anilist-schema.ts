@@ -49,7 +49,7 @@ export const anilistMediaSchema = z.object({
 export type AniListMedia = z.infer<typeof anilistMediaSchema>;
 
 /** A node nested past the first level: what the franchise walk reads, and its edges. */
-export const anilistWalkNodeSchema = anilistMediaSchema.pick({ id: true, idMal: true, type: true, format: true, title: true, relations: true });
+export const anilistWalkNodeSchema = anilistMediaSchema.pick({ id: true, idMal: true, type: true, format: true, title: true, startDate: true, relations: true });
 export type AniListWalkNode = z.infer<typeof anilistWalkNodeSchema>;
 
 /** `data.Page.media` items stay unparsed here: each is parsed alone, so one odd entry fails only itself. */
