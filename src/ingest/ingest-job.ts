@@ -62,6 +62,8 @@ export interface IngestJobDeps {
   enrichConcurrency: number;
   /** Waits before another round for entries that failed after the clients' retries, ms. */
   retryDelayMs?: { discovery?: number; enrichment?: number };
+  /** True while a synced catalog answers alone (no AniList request). */
+  mirror?: () => Promise<boolean>;
 }
 
 /**
@@ -113,7 +115,7 @@ export async function runIngestJob(job: Job, context: JobContext, deps: IngestJo
     try {
       discovery = await discoverFranchise(
         payload.rootId,
-        { store, anilist: upstreams.anilist, clock, logger: log },
+        { store, anilist: upstreams.anilist, clock, logger: log, mirror: deps.mirror },
         {
           policy: policyFromPayload(payload.policy),
           signal,

@@ -6,8 +6,8 @@ import type { Priority } from '../gate/rate-gate.ts';
 import type { HttpResult, RequestTally, UpstreamHttp } from '../http/upstream-http.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { toAniListEntry, type AniListEntry } from './anilist-mapping.ts';
-import { MEDIA_BY_IDS, MEDIA_BY_MAL_ID, MEDIA_SEARCH } from './anilist-queries.ts';
-import { anilistMediaSchema, anilistPageSchema, anilistSingleSchema } from './anilist-schema.ts';
+import { CATALOG_PAGE, MEDIA_BY_IDS, MEDIA_BY_MAL_ID, MEDIA_SEARCH } from './anilist-queries.ts';
+import { anilistCatalogPageSchema, anilistMediaSchema, anilistPageSchema, anilistSingleSchema } from './anilist-schema.ts';
 
 export type { AniListEntry };
 
@@ -30,6 +30,23 @@ export interface FetchMediaResult {
 export interface FetchMediaOptions extends AniListCallOptions {
   /** Called as each HTTP batch returns, so a caller can queue new neighbours at once. */
   onBatch?: (result: FetchMediaResult) => void;
+}
+
+/** A filter over the whole anime catalog (the arguments `tsunagu sync` partitions it with). */
+export interface CatalogFilter {
+  sort: string[];
+  /** FuzzyDateInt (YYYYMMDD, 0 for unknown parts): entries starting strictly after it. */
+  startDateGreater?: number;
+  status?: string;
+  format?: string;
+}
+
+export interface CatalogPage {
+  entries: AniListEntry[];
+  /** AniList's hasNextPage: the only pageInfo field that holds past its result cap. */
+  hasNextPage: boolean;
+  /** Items of the page that did not match the expected shape (named by id where they had one). */
+  broken: number[];
 }
 
 export interface AniListClientOptions {
@@ -113,6 +130,22 @@ export class AniListClient {
     const media = this.parse(anilistSingleSchema, answer, `MAL id ${malId}`).data.Media;
     if (media === null) return null;
     return toAniListEntry(this.parse(anilistMediaSchema, { ...answer, json: media }, `MAL id ${malId}`), this.options.clock.now());
+  }
+
+  /** One page (50 entries) of the catalog under `filter`. Throws UpstreamError when the request fails. */
+  async fetchCatalogPage(filter: CatalogFilter, page: number, options: AniListCallOptions = {}): Promise<CatalogPage> {
+    const variables = { page, perPage: MAX_BATCH, sort: filter.sort, startDate_greater: filter.startDateGreater, status: filter.status, format: filter.format };
+    const answer = await this.post(CATALOG_PAGE, variables, options);
+    const parsed = this.parse(anilistCatalogPageSchema, answer, `catalog page ${page}`);
+    const fetchedAt = this.options.clock.now();
+    const entries: AniListEntry[] = [];
+    const broken: number[] = [];
+    for (const item of parsed.data.Page.media) {
+      const media = anilistMediaSchema.safeParse(item);
+      if (media.success) entries.push(toAniListEntry(media.data, fetchedAt));
+      else broken.push(idOf(item) ?? 0);
+    }
+    return { entries, hasNextPage: parsed.data.Page.pageInfo?.hasNextPage === true, broken };
   }
 
   private async fetchBatch(ids: number[], options: AniListCallOptions): Promise<FetchMediaResult> {
