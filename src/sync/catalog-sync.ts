@@ -7,10 +7,15 @@ import { CATALOG_SYNC, parseSyncState, type RunState, type SyncState, type Undat
 
 /** AniList answers at most 50 media per page. */
 const PER_PAGE = 50;
-/** Every MediaStatus: entries without a start date are reached through these. */
-const STATUSES = ['FINISHED', 'RELEASING', 'NOT_YET_RELEASED', 'CANCELLED', 'HIATUS'] as const;
-/** Every anime MediaFormat: the finer groups when a status has too many dated entries to jump over. */
-const FORMATS = ['TV', 'TV_SHORT', 'MOVIE', 'SPECIAL', 'OVA', 'ONA', 'MUSIC'] as const;
+/**
+ * AniList's genres (its GenreCollection, stable for years): `genre_in` and `genre_not_in`
+ * cut the catalog in two with nothing lost, which no date, status or format filter does
+ * (a missing value matches no comparison).
+ */
+const GENRES = [
+  'Action', 'Adventure', 'Comedy', 'Drama', 'Ecchi', 'Fantasy', 'Hentai', 'Horror', 'Mahou Shoujo', 'Mecha',
+  'Music', 'Mystery', 'Psychological', 'Romance', 'Sci-Fi', 'Slice of Life', 'Sports', 'Supernatural', 'Thriller',
+] as const;
 const BY_START_DATE = ['START_DATE', 'ID'];
 const BY_UPDATED_DESC = ['UPDATED_AT_DESC', 'ID'];
 
@@ -70,7 +75,7 @@ export interface SyncSummary {
   /** The high-water mark now, unix seconds. */
   highWater: number | null;
   durationMs: number;
-  /** Status/format groups whose undated entries could not be reached under the result cap. */
+  /** Genre groups whose undated entries could not be reached under the result cap. */
   unreachable: string[];
 }
 
@@ -82,8 +87,9 @@ class Stopped extends Error {}
  * windows `startDate > from` each paged until AniList's result cap, the next window starting
  * at the last start date stored (its entries already stored skipped): about one request per
  * 50 entries whatever the cap, and no count is trusted but `hasNextPage`. Entries without a
- * start date sort last within a status (or status and format) group, so each group is read
- * from the page where its dated entries end, counted in the store. An incremental run reads
+ * start date sort last in any filter, so the catalog is cut by genres into groups of fewer
+ * dated entries than the cap (counted in the store), and each group is read from the page
+ * where its dated entries end. An incremental run reads
  * by `updatedAt` descending down to the mark (minus an overlap). Every page is stored with
  * the cursor in one transaction, so a kill loses at most the pages in flight and a rerun
  * continues from the cursor.
@@ -210,7 +216,7 @@ export class CatalogSync {
       }
     }
     run.phase = 'undated';
-    run.groups = STATUSES.map((status) => ({ status, next: null }));
+    run.groups = [{ genreIn: [], genreNotIn: [], next: null }];
     await this.save(ctx.state);
   }
 
@@ -233,7 +239,7 @@ export class CatalogSync {
     const lastPage = Math.floor(this.cap / PER_PAGE);
     while (run.groups.length > 0) {
       const group = run.groups[0]!;
-      const filter: CatalogFilter = { sort: BY_START_DATE, status: group.status, ...(group.format ? { format: group.format } : {}) };
+      const filter: CatalogFilter = { sort: BY_START_DATE, genreIn: group.genreIn, genreNotIn: group.genreNotIn };
       let start = group.next;
       if (start === null) {
         // Dated entries sort first: the undated ones begin where the group's dated ones end.
@@ -241,9 +247,12 @@ export class CatalogSync {
         let page = Math.floor(dated / PER_PAGE) + 1;
         if (page > lastPage) {
           run.groups.shift();
-          if (group.format === undefined) run.groups.unshift(...FORMATS.map((format) => ({ status: group.status, format, next: null })));
-          else ctx.unreachable.push(`${group.status}/${group.format}`);
-          if (group.format !== undefined) this.deps.logger.warn({ group }, 'more dated entries in this group than AniList pages through: its undated entries are not reached');
+          const halves = await this.split(state.pass, group, dated);
+          if (halves) run.groups.unshift(...halves);
+          else {
+            ctx.unreachable.push(describe(group));
+            this.deps.logger.warn({ group }, 'more dated entries in this group than AniList pages through, and no genre splits it: its undated entries are not reached');
+          }
           await this.save(state);
           continue;
         }
@@ -256,9 +265,8 @@ export class CatalogSync {
             page--;
             continue;
           }
-          group.next = page + 1;
-          await this.storePage(ctx, landing.entries.filter((e) => fuzzyDateInt(e.anime.startDate) === null));
-          if (!landing.hasNextPage || page >= lastPage) group.next = null;
+          group.next = landing.hasNextPage && page < lastPage ? page + 1 : null;
+          await this.storePage(ctx, undated(landing.entries));
           break;
         }
         if (group.next === null) {
@@ -270,11 +278,32 @@ export class CatalogSync {
       }
       for await (const page of this.pages(ctx, filter, start)) {
         group.next = (group.next ?? start) + 1;
-        await this.storePage(ctx, page.entries.filter((e) => fuzzyDateInt(e.anime.startDate) === null));
+        await this.storePage(ctx, undated(page.entries));
       }
       run.groups.shift();
       await this.save(state);
     }
+  }
+
+  /**
+   * Two groups that together hold `group`'s entries, cut by the genre that halves its dated
+   * entries best (with it, and without it: an entry without genres falls in the second),
+   * or null when no genre cuts it. Counted in the store, so splitting costs no request.
+   */
+  private async split(pass: number, group: UndatedGroup, dated: number): Promise<UndatedGroup[] | null> {
+    let best: { genre: string; gap: number } | null = null;
+    for (const genre of GENRES) {
+      if (group.genreIn.includes(genre) || group.genreNotIn.includes(genre)) continue;
+      const withIt = await this.deps.store.catalog.datedCount(pass, { genreIn: [...group.genreIn, genre], genreNotIn: group.genreNotIn });
+      if (withIt === 0 || withIt === dated) continue;
+      const gap = Math.abs(dated / 2 - withIt);
+      if (!best || gap < best.gap) best = { genre, gap };
+    }
+    if (!best) return null;
+    return [
+      { genreIn: [...group.genreIn, best.genre], genreNotIn: group.genreNotIn, next: null },
+      { genreIn: group.genreIn, genreNotIn: [...group.genreNotIn, best.genre], next: null },
+    ];
   }
 
   /** Reads by `updatedAt` descending down to the mark; true when the changes outnumber what one filter can page through. */
@@ -372,6 +401,15 @@ function newRun(kind: 'full' | 'incremental', startedAt: number): RunState {
     requests: 0,
     stored: 0,
   };
+}
+
+function undated(entries: AniListEntry[]): AniListEntry[] {
+  return entries.filter((e) => fuzzyDateInt(e.anime.startDate) === null);
+}
+
+function describe(group: UndatedGroup): string {
+  const parts = [...group.genreIn.map((g) => `+${g}`), ...group.genreNotIn.map((g) => `-${g}`)];
+  return parts.length > 0 ? parts.join(' ') : 'the whole catalog';
 }
 
 /** AniList's FuzzyDateInt (YYYYMMDD, 0 for unknown parts), or null for no start date at all. */

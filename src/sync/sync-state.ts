@@ -3,10 +3,13 @@ import { z } from 'zod';
 /** The name of the mirror's row in `catalog_sync`. */
 export const CATALOG_SYNC = 'catalog';
 
-/** A group of the catalog reached by status (and format): where entries without a start date are found. */
+/**
+ * A part of the catalog cut by genres (with every one of `genreIn`, none of `genreNotIn`):
+ * together the groups cover every entry, and in each the undated entries sort last.
+ */
 const undatedGroupSchema = z.object({
-  status: z.string(),
-  format: z.string().optional(),
+  genreIn: z.array(z.string()),
+  genreNotIn: z.array(z.string()),
   /** The next page to fetch once the group's first page was found (null: not started). */
   next: z.number().int().positive().nullable(),
 });
@@ -17,7 +20,7 @@ const runSchema = z.object({
   startedAt: z.number(),
   /**
    * mark: a full pass's first request, the newest `updatedAt` (what the next incremental run
-   * goes down to); dated: start-date windows; undated: status/format groups; incremental.
+   * goes down to); dated: start-date windows; undated: genre groups; incremental.
    */
   phase: z.enum(['mark', 'dated', 'undated', 'incremental']),
   /** A full pass's high-water mark, unix seconds (set by the mark phase). */
@@ -26,7 +29,7 @@ const runSchema = z.object({
   from: z.number().int(),
   /** Entries starting exactly on `from` already stored (skipped when the next window repeats them). */
   seenAtFrom: z.array(z.number().int()),
-  /** Undated phase: groups left, the current one first. */
+  /** Undated phase: genre groups left, the current one first. */
   groups: z.array(undatedGroupSchema),
   /** Requests and entries of this run so far, across restarts. */
   requests: z.number().int(),

@@ -79,7 +79,7 @@ function summaryText(r: SyncReport): string {
     `${r.kind} sync ${how}${r.resumed ? ', resumed' : ''}: ${r.stored} entries stored in ${r.requests} AniList requests, ${(r.durationMs / 1000).toFixed(1)} s`,
     `catalog: ${r.entries} entries${r.removed > 0 ? `, ${r.removed} newly marked removed` : ''}`,
   ];
-  if (r.unreachable.length > 0) lines.push(`not reached under AniList's result cap: undated entries of ${r.unreachable.join(', ')}`);
+  if (r.unreachable.length > 0) lines.push(`not reached under AniList's result cap: undated entries of the genre groups ${r.unreachable.join(', ')}`);
   if (r.enrichment) lines.push(`MyAnimeList: ${r.enrichment.enriched} entries enriched${r.enrichment.stopped ? ' (the rest continues next run)' : ''}`);
   return `${lines.join('\n')}\n`;
 }
