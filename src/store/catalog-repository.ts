@@ -28,8 +28,8 @@ export interface CatalogRepository {
    * never seen by any pass included); answers how many were newly marked. Nothing is deleted.
    */
   markUnseenRemoved(pass: number, now: number): Promise<number>;
-  /** Entries seen by pass `pass` with a start date, every genre of `genreIn` and none of `genreNotIn`. */
-  datedCount(pass: number, filter: { genreIn: readonly string[]; genreNotIn: readonly string[] }): Promise<number>;
+  /** Entries seen by pass `pass` with a start date, `status`, every genre of `genreIn` and none of `genreNotIn`. */
+  datedCount(pass: number, filter: { status: string; genreIn: readonly string[]; genreNotIn: readonly string[] }): Promise<number>;
   /** Ids of `ids` marked removed. */
   removedAmong(ids: readonly number[]): Promise<Set<number>>;
   counts(): Promise<CatalogCounts>;
@@ -98,6 +98,7 @@ export function createCatalogRepository(ctx: StoreContext): CatalogRepository {
         .innerJoin('anime', 'anime.id', 'catalog_entry.anime_id')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('catalog_entry.seen_pass', '=', pass)
+        .where('anime.status', '=', filter.status)
         .where((eb) => eb.or([eb('anime.start_year', 'is not', null), eb('anime.start_month', 'is not', null), eb('anime.start_day', 'is not', null)]));
       // Genres are a JSON list of strings: a quoted name matches exactly one element.
       for (const genre of filter.genreIn) query = query.where('anime.genres', 'like', `%${JSON.stringify(genre)}%`);

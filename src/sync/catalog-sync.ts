@@ -7,6 +7,8 @@ import { CATALOG_SYNC, parseSyncState, type RunState, type SyncState, type Undat
 
 /** AniList answers at most 50 media per page. */
 const PER_PAGE = 50;
+/** Every MediaStatus: the undated entries are nearly all NOT_YET_RELEASED, a group with few dated ones. */
+const STATUSES = ['FINISHED', 'RELEASING', 'NOT_YET_RELEASED', 'CANCELLED', 'HIATUS'] as const;
 /**
  * AniList's genres (its GenreCollection, stable for years): `genre_in` and `genre_not_in`
  * cut the catalog in two with nothing lost, which no date, status or format filter does
@@ -87,9 +89,9 @@ class Stopped extends Error {}
  * windows `startDate > from` each paged until AniList's result cap, the next window starting
  * at the last start date stored (its entries already stored skipped): about one request per
  * 50 entries whatever the cap, and no count is trusted but `hasNextPage`. Entries without a
- * start date sort last in any filter, so the catalog is cut by genres into groups of fewer
- * dated entries than the cap (counted in the store), and each group is read from the page
- * where its dated entries end. An incremental run reads
+ * start date sort last in any filter, so the catalog is cut by status, and by genres where
+ * a status has more dated entries than the cap (counted in the store), and each group is read
+ * from the page where its dated entries end. An incremental run reads
  * by `updatedAt` descending down to the mark (minus an overlap). Every page is stored with
  * the cursor in one transaction, so a kill loses at most the pages in flight and a rerun
  * continues from the cursor.
@@ -216,7 +218,7 @@ export class CatalogSync {
       }
     }
     run.phase = 'undated';
-    run.groups = [{ genreIn: [], genreNotIn: [], next: null }];
+    run.groups = STATUSES.map((status) => ({ status, genreIn: [], genreNotIn: [], next: null }));
     await this.save(ctx.state);
   }
 
@@ -239,7 +241,7 @@ export class CatalogSync {
     const lastPage = Math.floor(this.cap / PER_PAGE);
     while (run.groups.length > 0) {
       const group = run.groups[0]!;
-      const filter: CatalogFilter = { sort: BY_START_DATE, genreIn: group.genreIn, genreNotIn: group.genreNotIn };
+      const filter: CatalogFilter = { sort: BY_START_DATE, status: group.status, genreIn: group.genreIn, genreNotIn: group.genreNotIn };
       let start = group.next;
       if (start === null) {
         // Dated entries sort first: the undated ones begin where the group's dated ones end.
@@ -276,9 +278,17 @@ export class CatalogSync {
         }
         start = group.next;
       }
+      let reached = start - 1;
+      let full = false;
       for await (const page of this.pages(ctx, filter, start)) {
-        group.next = (group.next ?? start) + 1;
+        reached = group.next = (group.next ?? start) + 1;
+        full = page.entries.length === PER_PAGE;
         await this.storePage(ctx, undated(page.entries));
+      }
+      if (reached - 1 >= lastPage && full) {
+        // More entries than the cap in this group: what lies past it is not reached.
+        ctx.unreachable.push(describe(group));
+        this.deps.logger.warn({ group }, 'a group ran into the result cap among its undated entries: those past it are not reached');
       }
       run.groups.shift();
       await this.save(state);
@@ -294,15 +304,15 @@ export class CatalogSync {
     let best: { genre: string; gap: number } | null = null;
     for (const genre of GENRES) {
       if (group.genreIn.includes(genre) || group.genreNotIn.includes(genre)) continue;
-      const withIt = await this.deps.store.catalog.datedCount(pass, { genreIn: [...group.genreIn, genre], genreNotIn: group.genreNotIn });
+      const withIt = await this.deps.store.catalog.datedCount(pass, { status: group.status, genreIn: [...group.genreIn, genre], genreNotIn: group.genreNotIn });
       if (withIt === 0 || withIt === dated) continue;
       const gap = Math.abs(dated / 2 - withIt);
       if (!best || gap < best.gap) best = { genre, gap };
     }
     if (!best) return null;
     return [
-      { genreIn: [...group.genreIn, best.genre], genreNotIn: group.genreNotIn, next: null },
-      { genreIn: group.genreIn, genreNotIn: [...group.genreNotIn, best.genre], next: null },
+      { status: group.status, genreIn: [...group.genreIn, best.genre], genreNotIn: group.genreNotIn, next: null },
+      { status: group.status, genreIn: group.genreIn, genreNotIn: [...group.genreNotIn, best.genre], next: null },
     ];
   }
 
@@ -408,8 +418,7 @@ function undated(entries: AniListEntry[]): AniListEntry[] {
 }
 
 function describe(group: UndatedGroup): string {
-  const parts = [...group.genreIn.map((g) => `+${g}`), ...group.genreNotIn.map((g) => `-${g}`)];
-  return parts.length > 0 ? parts.join(' ') : 'the whole catalog';
+  return [group.status, ...group.genreIn.map((g) => `+${g}`), ...group.genreNotIn.map((g) => `-${g}`)].join(' ');
 }
 
 /** AniList's FuzzyDateInt (YYYYMMDD, 0 for unknown parts), or null for no start date at all. */

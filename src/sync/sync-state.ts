@@ -4,10 +4,11 @@ import { z } from 'zod';
 export const CATALOG_SYNC = 'catalog';
 
 /**
- * A part of the catalog cut by genres (with every one of `genreIn`, none of `genreNotIn`):
- * together the groups cover every entry, and in each the undated entries sort last.
+ * A part of the catalog: one status, cut by genres (with every one of `genreIn`, none of
+ * `genreNotIn`). Together the groups cover every entry, and in each the undated ones sort last.
  */
 const undatedGroupSchema = z.object({
+  status: z.string(),
   genreIn: z.array(z.string()),
   genreNotIn: z.array(z.string()),
   /** The next page to fetch once the group's first page was found (null: not started). */

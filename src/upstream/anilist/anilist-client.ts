@@ -37,6 +37,7 @@ export interface CatalogFilter {
   sort: string[];
   /** FuzzyDateInt (YYYYMMDD, 0 for unknown parts): entries starting strictly after it. */
   startDateGreater?: number;
+  status?: string;
   /** Entries with every one of these genres. */
   genreIn?: string[];
   /** Entries with none of these genres (entries without genres included). */
@@ -136,7 +137,7 @@ export class AniListClient {
 
   /** One page (50 entries) of the catalog under `filter`. Throws UpstreamError when the request fails. */
   async fetchCatalogPage(filter: CatalogFilter, page: number, options: AniListCallOptions = {}): Promise<CatalogPage> {
-    const variables = { page, perPage: MAX_BATCH, sort: filter.sort, startDate_greater: filter.startDateGreater, genre_in: filter.genreIn, genre_not_in: filter.genreNotIn };
+    const variables = { page, perPage: MAX_BATCH, sort: filter.sort, startDate_greater: filter.startDateGreater, status: filter.status, genre_in: filter.genreIn, genre_not_in: filter.genreNotIn };
     const answer = await this.post(CATALOG_PAGE, variables, options);
     const parsed = this.parse(anilistCatalogPageSchema, answer, `catalog page ${page}`);
     const fetchedAt = this.options.clock.now();
