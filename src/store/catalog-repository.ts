@@ -47,6 +47,8 @@ export interface CatalogRepository {
    * racing for it cannot both win.
    */
   acquireLease(name: string, owner: string, ms: number, now: number): Promise<boolean>;
+  /** Takes the lease from `from` (a holder known to be dead) for `owner`; false when `from` no longer holds it. */
+  takeOverLease(name: string, owner: string, from: string, ms: number, now: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
 }
 
@@ -168,6 +170,16 @@ export function createCatalogRepository(ctx: StoreContext): CatalogRepository {
         .set({ lease_owner: owner, lease_until: now + ms })
         .where('name', '=', name)
         .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_until', '<', now)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async takeOverLease(name, owner, from, ms, now) {
+      const result = await db
+        .updateTable('catalog_sync')
+        .set({ lease_owner: owner, lease_until: now + ms })
+        .where('name', '=', name)
+        .where('lease_owner', '=', from)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },

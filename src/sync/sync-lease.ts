@@ -26,6 +26,19 @@ export function syncOwnerId(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
+/** True when `owner` (see syncOwnerId) names a process on this host that no longer runs. */
+function isDeadLocalOwner(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * Runs `work` holding the catalog's sync lease (a row in `catalog_sync`), so two processes
  * never sync at once, whatever runs them (the CLI, a scheduled job in `serve` or `worker`).
@@ -42,7 +55,14 @@ export async function withSyncLease<T>(
   const { catalog } = deps.store;
   if (!(await catalog.acquireLease(CATALOG_SYNC, owner, leaseMs, deps.clock.now()))) {
     const row = await catalog.readSync(CATALOG_SYNC);
-    throw new SyncBusyError(row?.leaseOwner ?? null, row?.leaseUntil ?? null);
+    const holder = row?.leaseOwner ?? null;
+    // A sync killed on this machine (SIGKILL, a crash) leaves its lease behind: a rerun must
+    // not wait for it to run out, so a holder whose process is gone is taken over.
+    const dead = holder !== null && isDeadLocalOwner(holder);
+    if (!dead || !(await catalog.takeOverLease(CATALOG_SYNC, owner, holder, leaseMs, deps.clock.now()))) {
+      throw new SyncBusyError(holder, row?.leaseUntil ?? null);
+    }
+    deps.logger.info({ owner, from: holder }, 'took over the sync lease of a process that is gone');
   }
   const lost = new AbortController();
   const renew = setInterval(() => {
