@@ -91,7 +91,8 @@ class Stopped extends Error {}
  * 50 entries whatever the cap, and no count is trusted but `hasNextPage`. Entries without a
  * start date sort last in any filter, so the catalog is cut by status, and by genres where
  * a status has more dated entries than the cap (counted in the store), and each group is read
- * from the page where its dated entries end. An incremental run reads
+ * from the page where its dated entries end (and once more by descending id, when its undated
+ * tail runs past the cap). An incremental run reads
  * by `updatedAt` descending down to the mark (minus an overlap). Every page is stored with
  * the cursor in one transaction, so a kill loses at most the pages in flight and a rerun
  * continues from the cursor.
@@ -218,7 +219,7 @@ export class CatalogSync {
       }
     }
     run.phase = 'undated';
-    run.groups = STATUSES.map((status) => ({ status, genreIn: [], genreNotIn: [], next: null }));
+    run.groups = STATUSES.map((status) => ({ status, genreIn: [], genreNotIn: [], next: null, maxId: 0 }));
     await this.save(ctx.state);
   }
 
@@ -241,58 +242,73 @@ export class CatalogSync {
     const lastPage = Math.floor(this.cap / PER_PAGE);
     while (run.groups.length > 0) {
       const group = run.groups[0]!;
-      const filter: CatalogFilter = { sort: BY_START_DATE, status: group.status, genreIn: group.genreIn, genreNotIn: group.genreNotIn };
-      let start = group.next;
-      if (start === null) {
+      if (group.next === null) {
         // Dated entries sort first: the undated ones begin where the group's dated ones end.
         const dated = await this.deps.store.catalog.datedCount(state.pass, group);
-        let page = Math.floor(dated / PER_PAGE) + 1;
-        if (page > lastPage) {
+        if (Math.floor(dated / PER_PAGE) + 1 > lastPage) {
           run.groups.shift();
-          const halves = await this.split(state.pass, group, dated);
+          const halves = group.descending ? null : await this.split(state.pass, group, dated);
           if (halves) run.groups.unshift(...halves);
-          else {
-            ctx.unreachable.push(describe(group));
-            this.deps.logger.warn({ group }, 'more dated entries in this group than AniList pages through, and no genre splits it: its undated entries are not reached');
-          }
+          else this.unreachable(ctx, group, 'more dated entries than AniList pages through, and no genre splits them');
           await this.save(state);
           continue;
         }
-        // The count comes from the store: check that the landing page starts among dated
-        // entries, else step back, so no undated entry is skipped.
-        for (;;) {
-          const landing = await this.fetch(ctx, filter, page);
-          const first = landing.entries[0];
-          if (page > 1 && (first === undefined || fuzzyDateInt(first.anime.startDate) === null)) {
-            page--;
-            continue;
-          }
-          group.next = landing.hasNextPage && page < lastPage ? page + 1 : null;
-          await this.storePage(ctx, undated(landing.entries));
-          break;
-        }
-        if (group.next === null) {
-          run.groups.shift();
-          await this.save(state);
-          continue;
-        }
-        start = group.next;
+        group.next = await this.landing(ctx, group, Math.floor(dated / PER_PAGE) + 1);
       }
-      let reached = start - 1;
       let full = false;
-      for await (const page of this.pages(ctx, filter, start)) {
-        reached = group.next = (group.next ?? start) + 1;
-        full = page.entries.length === PER_PAGE;
-        await this.storePage(ctx, undated(page.entries));
-      }
-      if (reached - 1 >= lastPage && full) {
-        // More entries than the cap in this group: what lies past it is not reached.
-        ctx.unreachable.push(describe(group));
-        this.deps.logger.warn({ group }, 'a group ran into the result cap among its undated entries: those past it are not reached');
+      let met = false;
+      let last = group.next - 1;
+      if (group.next <= lastPage) {
+        for await (const page of this.pages(ctx, groupFilter(group), group.next)) {
+          last = group.next++;
+          full = page.entries.length === PER_PAGE;
+          const entries = undated(page.entries);
+          // Read from the other end, the group stops where the first reading stopped.
+          met = group.descending === true && entries.some((e) => e.anime.id <= group.maxId);
+          await this.storePage(ctx, this.track(group, entries));
+          if (met) break;
+        }
       }
       run.groups.shift();
+      if (last >= lastPage && full && !met) {
+        // More entries than the cap in this group: read its undated tail again from the other end (ids descending).
+        if (group.descending) this.unreachable(ctx, group, 'more undated entries than the cap reaches from both ends');
+        else run.groups.unshift({ ...group, descending: true, next: null });
+      }
       await this.save(state);
     }
+  }
+
+  /**
+   * The first page of a group's undated entries: the page after its dated ones, per the
+   * store's count. The count may be off (a change since), so the page must start among dated
+   * entries, else the one before is read: no undated entry is skipped. Answers the next page.
+   */
+  private async landing(ctx: RunContext, group: UndatedGroup, page: number): Promise<number> {
+    for (;;) {
+      const answer = await this.fetch(ctx, groupFilter(group), page);
+      const first = answer.entries[0];
+      if (page > 1 && (first === undefined || fuzzyDateInt(first.anime.startDate) === null)) {
+        page--;
+        continue;
+      }
+      const entries = undated(answer.entries);
+      await this.storePage(ctx, this.track(group, entries));
+      if (group.descending && entries.some((e) => e.anime.id <= group.maxId)) return Number.MAX_SAFE_INTEGER;
+      return answer.hasNextPage ? page + 1 : Number.MAX_SAFE_INTEGER;
+    }
+  }
+
+  /** Keeps the highest undated id read ascending; read descending, only entries above it are new. */
+  private track(group: UndatedGroup, entries: AniListEntry[]): AniListEntry[] {
+    if (group.descending) return entries.filter((e) => e.anime.id > group.maxId);
+    for (const e of entries) group.maxId = Math.max(group.maxId, e.anime.id);
+    return entries;
+  }
+
+  private unreachable(ctx: RunContext, group: UndatedGroup, why: string): void {
+    ctx.unreachable.push(describe(group));
+    this.deps.logger.warn({ group }, `undated entries not reached in a group: ${why}`);
   }
 
   /**
@@ -311,8 +327,8 @@ export class CatalogSync {
     }
     if (!best) return null;
     return [
-      { status: group.status, genreIn: [...group.genreIn, best.genre], genreNotIn: group.genreNotIn, next: null },
-      { status: group.status, genreIn: group.genreIn, genreNotIn: [...group.genreNotIn, best.genre], next: null },
+      { status: group.status, genreIn: [...group.genreIn, best.genre], genreNotIn: group.genreNotIn, next: null, maxId: 0 },
+      { status: group.status, genreIn: group.genreIn, genreNotIn: [...group.genreNotIn, best.genre], next: null, maxId: 0 },
     ];
   }
 
@@ -411,6 +427,10 @@ function newRun(kind: 'full' | 'incremental', startedAt: number): RunState {
     requests: 0,
     stored: 0,
   };
+}
+
+function groupFilter(group: UndatedGroup): CatalogFilter {
+  return { sort: group.descending ? ['START_DATE', 'ID_DESC'] : BY_START_DATE, status: group.status, genreIn: group.genreIn, genreNotIn: group.genreNotIn };
 }
 
 function undated(entries: AniListEntry[]): AniListEntry[] {

@@ -13,6 +13,10 @@ const undatedGroupSchema = z.object({
   genreNotIn: z.array(z.string()),
   /** The next page to fetch once the group's first page was found (null: not started). */
   next: z.number().int().positive().nullable(),
+  /** Highest undated id read in ascending order; a descending reading stops there. */
+  maxId: z.number().int(),
+  /** The second reading of a group whose undated tail ran past the cap: ids descending. */
+  descending: z.boolean().optional(),
 });
 export type UndatedGroup = z.infer<typeof undatedGroupSchema>;
 

@@ -10,8 +10,9 @@ import { simUpstreams } from '../../src/upstream/testing/sim-upstreams.ts';
 import { systemClock } from '../../src/clock.ts';
 
 /**
- * A small AniList for sync tests: every 8th entry of the offline catalog plus a third of the
- * entries without a start date (about 2,700), served with a result cap of 300 so that the cap, the
+ * A small AniList for sync tests: every 8th entry of the offline catalog, a third of the
+ * entries without a start date and the two-hop neighbourhoods of every 97th entry (about
+ * 3,500), served with a result cap of 300 so that the cap, the
  * start-date windows and the genre groups all come into play in a few seconds.
  */
 export const TEST_CAP = 300;
@@ -21,9 +22,21 @@ let subset: Promise<Catalog> | null = null;
 export function syncTestCatalog(): Promise<Catalog> {
   subset ??= loadCatalog({ anilistOnly: true }).then((full) => {
     const part = new Catalog();
+    const keep = new Set<number>();
     for (const media of full.media.values()) {
-      if (media.id % 8 === 0 || (!media.startDate?.year && media.id % 3 === 0)) part.addMedia(media);
+      if (media.id % 8 === 0 || (!media.startDate?.year && media.id % 3 === 0)) keep.add(media.id);
     }
+    // Whole neighbourhoods of a few entries, so franchises (and one-way edges into them) exist.
+    for (const media of full.media.values()) {
+      if (media.id % 97 !== 0) continue;
+      for (const r of media.relations) {
+        if (!full.media.has(r.id)) continue;
+        keep.add(media.id);
+        keep.add(r.id);
+        for (const r2 of full.media.get(r.id)!.relations) if (full.media.has(r2.id)) keep.add(r2.id);
+      }
+    }
+    for (const id of keep) part.addMedia(full.media.get(id)!);
     return part;
   });
   return subset;
