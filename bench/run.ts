@@ -18,7 +18,7 @@ import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { walkFranchise } from '../src/domain/franchise-walk.ts';
 import { startSimulator } from '../src/sim/simulator.ts';
-import type { BenchResults, BenchRow, BulkStoreResult, ServingResult, StartupResult } from './bench-results.ts';
+import type { BenchResults, BenchRow, BulkStoreResult, CatalogSyncResult, ServingResult, StartupResult } from './bench-results.ts';
 import { runBenchScript } from './bench-script.ts';
 import { levelCount, lowerBounds } from './bounds.ts';
 import { renderMarkdown } from './report.ts';
@@ -33,6 +33,8 @@ interface Plan {
   serveArgs: string[] | null;
   startupArgs: string[];
   bulkStore: boolean;
+  /** bench/catalog-sync.ts: the whole catalog through `tsunagu sync` (minutes), SQLite and PostgreSQL. */
+  catalogSync: boolean;
 }
 
 const FULL: Plan = {
@@ -50,6 +52,7 @@ const FULL: Plan = {
   serveArgs: ['--seconds', '10', '--connections', '10'],
   startupArgs: ['--runs', '10'],
   bulkStore: true,
+  catalogSync: true,
 };
 
 /**
@@ -69,6 +72,7 @@ const QUICK: Plan = {
   serveArgs: ['--seconds', '1', '--connections', '4'],
   startupArgs: ['--runs', '2'],
   bulkStore: false,
+  catalogSync: false,
 };
 
 const args = process.argv.slice(2);
@@ -174,6 +178,18 @@ if (plan.bulkStore) {
   if (!bulkStore.some((r) => r.database === 'postgres')) bulkStore.push({ database: 'postgres', skipped: 'PostgreSQL did not answer on 127.0.0.1:5432' });
 }
 
+let catalogSync: BenchResults['catalogSync'];
+if (plan.catalogSync) {
+  log('catalog sync: bench/catalog-sync.ts (SQLite and PostgreSQL, about 5 minutes)...');
+  const summary = (await runBenchScript('catalog-sync.ts')) as unknown as {
+    rate: number;
+    latencyMs: number;
+    results: CatalogSyncResult[];
+    skipped: { database: string; skipped: string }[];
+  };
+  catalogSync = { ratePerMinute: summary.rate, latencyMs: summary.latencyMs, results: [...summary.results, ...summary.skipped] };
+}
+
 const cpuList = cpus();
 const results: BenchResults = {
   command: quick ? 'npm run bench -- --quick' : 'npm run bench',
@@ -193,6 +209,7 @@ const results: BenchResults = {
   serving,
   startup,
   bulkStore,
+  catalogSync,
 };
 await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
