@@ -4,6 +4,8 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { DEFAULT_FOLLOW } from '../domain/franchise-policy.ts';
 import { followJob, sqliteDatabase, testRuntime, type TestDatabase, type TestRuntime } from '../ingest/ingest-test-harness.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
+import { createMetrics } from '../http/metrics.ts';
+import { createRuntimeApp } from '../http/runtime-app.ts';
 import { startSyncSim, syncTestCatalog, TEST_CAP } from '../../test/sync/sync-harness.ts';
 
 const ENV = { SYNC_RESULT_CAP: String(TEST_CAP), TSUNAGU_ENRICH: 'false' };
@@ -79,6 +81,25 @@ describe('franchises answered from a fresh synced catalog', () => {
     await followJob(mirror, job.id);
     assert.equal(sim.stats().anilist.requests, 0);
     assert.ok(job.rootId);
+  });
+
+  it('GET /api/catalog and /metrics show the catalog: entries, last sync, lag', async () => {
+    const app = createRuntimeApp(mirror, { metrics: createMetrics(), shutdown: new AbortController().signal });
+    const response = await app.request('/api/catalog');
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    const entries = (await mirror.store.catalog.counts()).entries;
+    assert.ok(entries > 3000);
+    assert.equal(body.entries, entries);
+    assert.equal(body.removed, 0);
+    assert.equal(body.fresh, true);
+    assert.equal(body.syncing, false);
+    assert.ok(Date.now() - Date.parse(body.lastSyncAt) < 600_000);
+    assert.equal(typeof body.lagSeconds, 'number');
+    const metrics = await (await app.request('/metrics')).text();
+    assert.match(metrics, new RegExp(`^tsunagu_catalog_entries ${entries}$`, 'm'));
+    assert.match(metrics, /^tsunagu_catalog_sync_lag_seconds \d+$/m);
+    assert.match(metrics, /^tsunagu_catalog_last_sync_timestamp_seconds \d+(\.\d+)?$/m);
   });
 
   it('with SYNC_FRESH_MINUTES=0 the same store asks AniList again for stale entries', async () => {
