@@ -114,6 +114,7 @@ async function bench(sim: RunningSimulator, database: 'sqlite' | 'postgres', url
   log(`${database}: tsunagu sync, SIGKILLed after ${Math.round(minimal / 3)} requests...`);
   const killed = await cli(sim, url, ['sync', '--json', '--no-enrich'], Math.round(minimal / 3));
   if (killed.signal !== 'SIGKILL') throw new Error(`the first run was to be killed; it ended ${killed.code}: ${killed.stderr.slice(-1000)}`);
+  const killedRequests = sim.stats().anilist.requests;
   log(`${database}: run again...`);
   const resumed = await cli(sim, url, ['sync', '--json', '--no-enrich']);
   if (resumed.code !== 0) throw new Error(`the rerun failed: ${resumed.stderr.slice(-1000)}`);
@@ -148,6 +149,11 @@ async function bench(sim: RunningSimulator, database: 'sqlite' | 'postgres', url
     discoverAniListRequests: sim.stats().anilist.requests,
     discovered: { rootId, title: franchise.franchise.title, size: franchise.franchise.size },
     peakRssMb: Math.max(killed.peakRssMb, resumed.peakRssMb),
+    /** Each process: wall seconds (start-up included) and the requests the simulator saw while it ran. */
+    runs: [
+      { seconds: Math.round(killed.seconds * 10) / 10, requests: killedRequests },
+      { seconds: Math.round(resumed.seconds * 10) / 10, requests: full.requests - killedRequests },
+    ],
   };
   log(
     `${database}: ${result.entries}/${entries} entries in ${result.requests} requests (bound ${result.requestBound}), ${result.seconds} s ` +

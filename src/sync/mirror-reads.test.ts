@@ -6,6 +6,9 @@ import { followJob, sqliteDatabase, testRuntime, type TestDatabase, type TestRun
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { createRuntimeApp } from '../http/runtime-app.ts';
+import { policyFromConfig } from '../domain/franchise-policy.ts';
+import { walkStored } from '../ingest/franchise-reader.ts';
+import { enrichCatalog } from './catalog-enrichment.ts';
 import { startSyncSim, syncTestCatalog, TEST_CAP } from '../../test/sync/sync-harness.ts';
 
 const ENV = { SYNC_RESULT_CAP: String(TEST_CAP), TSUNAGU_ENRICH: 'false' };
@@ -100,6 +103,26 @@ describe('franchises answered from a fresh synced catalog', () => {
     assert.match(metrics, new RegExp(`^tsunagu_catalog_entries ${entries}$`, 'm'));
     assert.match(metrics, /^tsunagu_catalog_sync_lag_seconds \d+$/m);
     assert.match(metrics, /^tsunagu_catalog_last_sync_timestamp_seconds \d+(\.\d+)?$/m);
+  });
+
+  it('catalog enrichment takes the franchises people asked for first, then the most popular, and resumes where it stopped', async () => {
+    const asked = oneWayTargets(catalog)[1]!.target;
+    await mirror.ingest.requestIngest({ query: String(asked), enrich: false });
+    const members = [...(await walkStored(mirror.store, asked, policyFromConfig(mirror.config))).members.keys()];
+    const withMal = (await Promise.all(members.map((id) => mirror.store.anime.get(id)))).filter((a) => a?.idMal != null).map((a) => a!.id);
+    assert.ok(withMal.length > 0);
+    const stop = new AbortController();
+    const deps = { store: mirror.store, jikan: mirror.upstreams.jikan, clock: { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) }, logger: mirror.logger, policy: policyFromConfig(mirror.config) };
+    const first = await enrichCatalog(deps, { concurrency: 4, signal: stop.signal, onRound: () => stop.abort() });
+    assert.equal(first.stopped, true);
+    for (const id of withMal) assert.ok((await mirror.store.anime.get(id))!.mal, `asked-for member ${id} enriched in the first round`);
+    const before = (await mirror.store.catalog.counts()).enriched;
+    const next = new AbortController();
+    await enrichCatalog(deps, { concurrency: 4, signal: next.signal, onRound: () => next.abort() });
+    const after = (await mirror.store.catalog.counts()).enriched;
+    assert.ok(after > before, 'a second run goes on with entries not enriched yet');
+    const popular = await mirror.store.db.selectFrom('anime').select(['id', 'popularity', 'mal_fetched_at']).where('mal_id', 'is not', null).orderBy('popularity', 'desc').limit(20).execute();
+    assert.ok(popular.every((a) => a.mal_fetched_at !== null), 'the most popular go next');
   });
 
   it('with SYNC_FRESH_MINUTES=0 the same store asks AniList again for stale entries', async () => {

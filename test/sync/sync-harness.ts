@@ -43,7 +43,7 @@ export function syncTestCatalog(): Promise<Catalog> {
 }
 
 export async function startSyncSim(): Promise<RunningSimulator> {
-  return startSimulator({ catalog: await syncTestCatalog(), anilistResultCap: TEST_CAP, anilistRatePerMinute: 100_000 });
+  return startSimulator({ catalog: await syncTestCatalog(), anilistResultCap: TEST_CAP, anilistRatePerMinute: 100_000, jikanPerSecond: 1000, jikanPerMinute: 100_000 });
 }
 
 /** A temporary folder removed by `cleanup`. */
