@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/catalog.ts';
-import { relationsFromCatalog, walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
-import { walkFranchise } from './franchise-walk.ts';
+import { AOT, catalogFranchise } from '../../test/support/catalog-franchise.ts';
 import { recommendedOrder, WATCH_ROLES, type OrderEntry, type RecommendedEntry } from './recommended-order.ts';
 import type { Relation } from './relation-type.ts';
 
@@ -29,12 +28,8 @@ function orderEntry(id: number): OrderEntry {
 
 /** A franchise as the reader hands it to the order: its members and AniList's edges among them. */
 function franchise(root: number): { members: OrderEntry[]; relations: Relation[] } {
-  const ids = [...walkFranchise(root, (id) => {
-    const media = catalog.media.get(id);
-    return media && walkEntryFromCatalog(media);
-  }).members.keys()];
-  const members = new Set(ids);
-  return { members: ids.map(orderEntry), relations: ids.flatMap((id) => relationsFromCatalog(catalog.media.get(id)!)).filter((r) => members.has(r.to)) };
+  const { ids, relations } = catalogFranchise(catalog, root);
+  return { members: ids.map(orderEntry), relations };
 }
 
 function recommended(root: number): RecommendedEntry[] {
@@ -47,14 +42,8 @@ const roleOf = (order: RecommendedEntry[], id: number) => order.find((e) => e.id
 const before = (order: RecommendedEntry[], a: number, b: number) => ids(order).indexOf(a) < ids(order).indexOf(b);
 
 test('Attack on Titan: release order with the story first, compilations optional, extras after it all', () => {
-  const order = recommended(16498);
-  const S1 = 16498;
-  const CRIMSON_BOW = 20691;
-  const WINGS_OF_FREEDOM = 20692;
-  const NO_REGRETS = 20811;
-  const S3 = 99147;
-  const LOST_GIRLS = 99634;
-  const FINAL_CHAPTERS_2 = 162314;
+  const order = recommended(AOT.S1);
+  const { S1, CRIMSON_BOW, WINGS_OF_FREEDOM, NO_REGRETS, S3, LOST_GIRLS, FINAL_CHAPTERS_SPECIAL_2: FINAL_CHAPTERS_2 } = AOT;
   assert.equal(order[0].id, S1, 'a prequel made later (No Regrets) does not come first');
   assert.deepEqual(order[0], { id: S1, role: 'main', reason: 'main story, where it aired' });
   assert.ok(before(order, CRIMSON_BOW, NO_REGRETS) && before(order, WINGS_OF_FREEDOM, NO_REGRETS), 'the two compilation films together, where the first came out');

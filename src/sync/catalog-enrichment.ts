@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { FranchisePolicy } from '../domain/franchise-policy.ts';
 import { FranchiseEnrichment } from '../ingest/franchise-enrichment.ts';
 import { walkStored } from '../ingest/franchise-reader.ts';
-import { ingestPayloadSchema } from '../ingest/ingest-job.ts';
+import { ingestPayloadSchema } from '../ingest/ingest-payload.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { JikanClient } from '../upstream/jikan/jikan-client.ts';
