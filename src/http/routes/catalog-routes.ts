@@ -20,6 +20,7 @@ const catalogSchema = z
 const catalog = createRoute({
   method: 'get',
   path: '/api/catalog',
+  operationId: 'getCatalog',
   tags: ['catalog'],
   summary: 'The synced catalog’s state',
   description: 'What `tsunagu sync` (or the scheduled sync of `serve`/`worker`) has mirrored of AniList: entries, last sync, share enriched. See docs/sync.md.',
