@@ -52,8 +52,10 @@ describe('tsunagu sync against the simulator (result cap 300, real SQLite file)'
     assert.deepEqual([...wanted].filter((e) => !edges.has(e)), []);
     assert.deepEqual([...edges].filter((e) => !wanted.has(e)), []);
     const minimal = Math.ceil(ids.length / 50);
-    // The Bar's bound at AniList's cap of 5,000; a cap of 300 costs a few more windows and groups.
-    assert.ok(sim.stats().anilist.requests <= Math.ceil(minimal * 1.15) + 15, `${sim.stats().anilist.requests} requests for ${ids.length} entries`);
+    // At AniList's cap of 5,000 the whole catalog takes about 1.04 x minimal (bench/catalog-sync.ts).
+    // A cap of 300 needs a window per ~300 dated entries (each repeating a few of the last
+    // date) and a landing page per status and genre group (FINISHED splits into about ten).
+    assert.ok(sim.stats().anilist.requests <= Math.ceil(minimal * 1.15) + 30, `${sim.stats().anilist.requests} requests for ${ids.length} entries`);
     assert.equal(sim.stats().anilist.responses['429'] ?? 0, 0);
   });
 

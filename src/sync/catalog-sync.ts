@@ -263,7 +263,8 @@ export class CatalogSync {
       let met = false;
       let last = group.next - 1;
       if (group.next <= lastPage) {
-        for await (const page of this.pages(ctx, groupFilter(group), group.next)) {
+        // Groups are a page or two past their landing page: asking ahead would mostly waste.
+        for await (const page of this.pages(ctx, groupFilter(group), group.next, 0)) {
           last = group.next++;
           full = page.entries.length === PER_PAGE;
           const entries = undated(page.entries);
@@ -356,13 +357,13 @@ export class CatalogSync {
     return true;
   }
 
-  /** Pages of one filter from `start` until hasNextPage turns false or the cap, `lookahead` requested ahead. */
-  private async *pages(ctx: RunContext, filter: CatalogFilter, start: number): AsyncGenerator<CatalogPage> {
+  /** Pages of one filter from `start` until hasNextPage turns false or the cap, `lookahead` of them requested ahead. */
+  private async *pages(ctx: RunContext, filter: CatalogFilter, start: number, lookahead = this.lookahead): AsyncGenerator<CatalogPage> {
     const lastPage = Math.floor(this.cap / PER_PAGE);
     const ahead: Promise<CatalogPage>[] = [];
     let requested = start - 1;
     const fill = () => {
-      while (ahead.length <= this.lookahead && requested < lastPage) {
+      while (ahead.length <= lookahead && requested < lastPage) {
         const promise = this.fetch(ctx, filter, ++requested);
         // Handled when its turn comes; a page asked for ahead and not needed is dropped.
         promise.catch(() => undefined);
