@@ -22,7 +22,7 @@ describe('tsunagu sync killed with SIGKILL at random points, then run again', ()
   });
 
   /** `tsunagu sync` as a user runs it; killed once the simulator has answered `killAfter` of its requests. */
-  function cli(databaseUrl: string, killAfter?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  function cli(databaseUrl: string, killAfter?: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [BIN, 'sync', '--json', '--no-enrich'], {
       env: {
         ...process.env,
@@ -45,7 +45,7 @@ describe('tsunagu sync killed with SIGKILL at random points, then run again', ()
       killAfter === undefined
         ? null
         : setInterval(() => {
-            if (sim.stats().anilist.requests - start >= killAfter) child.kill('SIGKILL');
+            if (sim.stats().anilist.requests - start >= killAfter && child.exitCode === null && !child.killed) child.kill(signal);
           }, 2);
     return new Promise((resolve, reject) => {
       child.once('error', reject);
@@ -92,5 +92,28 @@ describe('tsunagu sync killed with SIGKILL at random points, then run again', ()
     // Each kill loses at most the pages in flight (and its window's first page is asked again).
     const spent = sim.stats().anilist.requests;
     assert.ok(spent <= cleanRequests + kills.length * 4, `${spent} requests with ${kills.length} kills (at ${kills.join(', ')}); a clean run takes ${cleanRequests}`);
+  });
+
+  it('Ctrl-C stops after the page being stored, says so, and the next run finishes the pass', async () => {
+    const url = `sqlite:${join(temp.dir, 'interrupted.sqlite')}`;
+    sim.reset();
+    const stopped = await cli(url, 20, 'SIGINT');
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stderr, /interrupted: what was stored is kept/);
+    const partial = JSON.parse(stopped.stdout);
+    assert.equal(partial.completed, false);
+    assert.ok(partial.stored > 0);
+    const rest = await cli(url);
+    assert.equal(rest.code, 0, rest.stderr);
+    const report = JSON.parse(rest.stdout);
+    assert.equal(report.completed, true);
+    assert.equal(report.resumed, true);
+    const store = await createStore(url);
+    try {
+      assert.equal((await store.catalog.counts()).entries, report.entries);
+      assert.equal((await dumpMirror(store)).anime.length, report.entries);
+    } finally {
+      await store.close();
+    }
   });
 });
