@@ -90,6 +90,30 @@ export interface DiscoveryRow {
   runs: number;
 }
 
+/** One database's run of bench/catalog-sync.ts: the whole catalog, SIGKILLed a third of the way and run again. */
+export interface CatalogSyncResult {
+  database: 'sqlite' | 'postgres';
+  /** Entries stored, and the catalog's size: equal when complete. */
+  entries: number;
+  catalogEntries: number;
+  complete: boolean;
+  /** AniList requests of both runs; the minimal ceil(entries / 50); the issue's bar (1.15 x minimal + 10). */
+  requests: number;
+  minimalRequests: number;
+  requestBound: number;
+  /** Wall time of both runs (process start-ups included); the minimal requests at the rate; the bar (1.3 x that + 15 s). */
+  seconds: number;
+  rateBoundS: number;
+  secondsBound: number;
+  http429: number;
+  /** Requests of the incremental sync after five upstream edits. */
+  incrementalRequests: number;
+  /** AniList requests of `tsunagu discover <root> --json --no-enrich` after the sync. */
+  discoverAniListRequests: number;
+  /** Peak RSS of a sync process (VmHWM), MB. */
+  peakRssMb: number;
+}
+
 export interface BenchResults {
   /** The command that produced these results. */
   command: string;
@@ -108,4 +132,6 @@ export interface BenchResults {
   /** Absent in results written before nested discovery was measured. */
   discovery?: DiscoveryRow[] | { skipped: string };
   bulkStore: (BulkStoreResult | { database: string; skipped: string })[];
+  /** Absent in results written before the catalog sync was measured. */
+  catalogSync?: { ratePerMinute: number; latencyMs: number; results: (CatalogSyncResult | { database: string; skipped: string })[] };
 }

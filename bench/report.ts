@@ -81,6 +81,24 @@ export function bulkLines(bulk: BenchResults['bulkStore']): string[] {
   return lines;
 }
 
+function catalogSyncLines(sync: BenchResults['catalogSync']): string[] {
+  if (!sync) return [];
+  const lines = [
+    `Catalog sync (\`bench/catalog-sync.ts\`: \`tsunagu sync\` of the whole catalog at AniList ${sync.ratePerMinute}/min, ${sync.latencyMs} ms, 5,000-result cap, SIGKILLed a third of the way and run again; then 5 upstream edits; then \`discover --no-enrich\`):`,
+    '',
+    '| Database | Entries | Requests (minimal, bar) | Seconds (rate bound, bar) | 429s | After 5 edits | Discover requests | Peak RSS MB |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of sync.results) {
+    if ('skipped' in r) lines.push(`| ${r.database} | skipped: ${r.skipped} | | | | | | |`);
+    else
+      lines.push(
+        `| ${r.database} | ${r.entries}/${r.catalogEntries} | ${r.requests} (${r.minimalRequests}, ${r.requestBound}) | ${r.seconds} (${r.rateBoundS}, ${r.secondsBound}) | ${r.http429} | ${r.incrementalRequests} | ${r.discoverAniListRequests} | ${r.peakRssMb} |`,
+      );
+  }
+  return [...lines, ''];
+}
+
 export function renderMarkdown(results: BenchResults): string {
   const { machine, simulator } = results;
   const day = results.startedAt.slice(0, 10);
@@ -98,6 +116,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...discoveryLines(results.discovery),
     ...bulkLines(results.bulkStore),
     '',
+    ...catalogSyncLines(results.catalogSync),
   ];
   const failed = results.rows.filter((r) => r.failures.length > 0);
   if (failed.length > 0) {

@@ -18,7 +18,7 @@ import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { walkFranchise } from '../src/domain/franchise-walk.ts';
 import { startSimulator } from '../src/sim/simulator.ts';
-import type { BenchResults, BenchRow, BulkStoreResult, DiscoveryRow, ServingResult, StartupResult } from './bench-results.ts';
+import type { BenchResults, BenchRow, BulkStoreResult, CatalogSyncResult, DiscoveryRow, ServingResult, StartupResult } from './bench-results.ts';
 import { runBenchScript } from './bench-script.ts';
 import { levelCount, lowerBounds } from './bounds.ts';
 import { renderMarkdown } from './report.ts';
@@ -34,6 +34,8 @@ interface Plan {
   startupArgs: string[];
   discoveryArgs: string[];
   bulkStore: boolean;
+  /** bench/catalog-sync.ts: the whole catalog through `tsunagu sync` (minutes), SQLite and PostgreSQL. */
+  catalogSync: boolean;
 }
 
 const FULL: Plan = {
@@ -52,6 +54,7 @@ const FULL: Plan = {
   startupArgs: ['--runs', '10'],
   discoveryArgs: ['--runs', '3'],
   bulkStore: true,
+  catalogSync: true,
 };
 
 /**
@@ -72,6 +75,7 @@ const QUICK: Plan = {
   startupArgs: ['--runs', '2'],
   discoveryArgs: ['--runs', '1', '--depths', '1,2', '--only', '16498'],
   bulkStore: false,
+  catalogSync: false,
 };
 
 const args = process.argv.slice(2);
@@ -179,6 +183,18 @@ if (plan.bulkStore) {
   if (!bulkStore.some((r) => r.database === 'postgres')) bulkStore.push({ database: 'postgres', skipped: 'PostgreSQL did not answer on 127.0.0.1:5432' });
 }
 
+let catalogSync: BenchResults['catalogSync'];
+if (plan.catalogSync) {
+  log('catalog sync: bench/catalog-sync.ts (SQLite and PostgreSQL, about 5 minutes)...');
+  const summary = (await runBenchScript('catalog-sync.ts')) as unknown as {
+    rate: number;
+    latencyMs: number;
+    results: CatalogSyncResult[];
+    skipped: { database: string; skipped: string }[];
+  };
+  catalogSync = { ratePerMinute: summary.rate, latencyMs: summary.latencyMs, results: [...summary.results, ...summary.skipped] };
+}
+
 const cpuList = cpus();
 const results: BenchResults = {
   command: quick ? 'npm run bench -- --quick' : 'npm run bench',
@@ -199,6 +215,7 @@ const results: BenchResults = {
   startup,
   discovery,
   bulkStore,
+  catalogSync,
 };
 await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

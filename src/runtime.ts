@@ -15,6 +15,10 @@ import { PaceKeeper } from './upstream/gate/pace-memory.ts';
 import type { Fetch } from './upstream/http/fetch.ts';
 import type { UpstreamObserver } from './upstream/upstream-observer.ts';
 import { createUpstreams, type UpstreamDeps, type Upstreams } from './upstream/upstreams.ts';
+import { CatalogSync } from './sync/catalog-sync.ts';
+import { mirrorFreshness, type MirrorFreshness } from './sync/mirror-freshness.ts';
+import { runSyncJob } from './sync/sync-job.ts';
+import { SyncScheduler } from './sync/sync-scheduler.ts';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -45,6 +49,10 @@ export interface Runtime {
   bus: ProgressBus;
   queue: JobQueue;
   ingest: FranchiseService;
+  /** The catalog mirror (`tsunagu sync`, the scheduled sync, /api/catalog). */
+  catalogSync: CatalogSync;
+  /** True while the synced catalog answers franchises alone (SYNC_FRESH_MINUTES). */
+  mirror: MirrorFreshness;
   /** Counts each client's upstream spending, `points` per minute: in Redis when REDIS_URL is set (all API processes together), else in memory. */
   spendLimiter(points: number): RateLimiterAbstract;
   /**
@@ -86,6 +94,11 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       clock,
       logger,
     });
+  const mirror = mirrorFreshness(store, clock, config.syncFreshMinutes * 60_000);
+  const catalogSync = new CatalogSync(
+    { store, anilist: upstreams.anilist, clock, logger },
+    { resultCap: config.syncResultCap, overlapSeconds: config.syncOverlapSeconds },
+  );
   const ingest = new FranchiseService({
     store,
     upstreams,
@@ -97,12 +110,33 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     enrich: config.enrich,
     enrichConcurrency: config.jikanMaxInFlight,
     retryDelayMs: options.retryDelayMs,
+    mirror,
   });
+  const syncIntervalMs = config.syncIntervalMinutes * 60_000;
+  const scheduler = syncIntervalMs > 0 ? new SyncScheduler({ queue, store, clock, logger }, { intervalMs: syncIntervalMs, enrich: config.enrich }) : null;
   const retention = new JobRetention({ jobs: store.jobs, bus, clock, logger, retainMs: config.jobRetentionDays * 86_400_000 });
   // Processes that run jobs also clear out old ones; an API-only process leaves it to them.
   if (options.worker ?? true) {
-    queue.start(ingest.handler);
+    // Jobs are keyed by kind: scheduled catalog syncs run beside ingests in the same queue.
+    queue.start({
+      run: (job, context) =>
+        job.kind === 'sync'
+          ? runSyncJob(job, context, {
+              store,
+              sync: catalogSync,
+              upstreams,
+              bus,
+              clock,
+              logger,
+              policy: policyFromConfig(config),
+              enrichConcurrency: config.jikanMaxInFlight,
+              enrichBudgetMs: syncIntervalMs / 2,
+            })
+          : ingest.handler.run(job, context),
+      settled: ingest.handler.settled,
+    });
     retention.start();
+    scheduler?.start();
   }
   let closing: Promise<void> | null = null;
   return {
@@ -113,9 +147,12 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     bus,
     queue,
     ingest,
+    catalogSync,
+    mirror,
     spendLimiter: (points) => redis?.limiter(points) ?? new RateLimiterMemory({ points, duration: 60 }),
     close() {
       closing ??= (async () => {
+        await scheduler?.stop();
         await retention.stop();
         await queue.close({ graceMs: config.shutdownGraceMs });
         await bus.close();

@@ -5,12 +5,12 @@ import { buildProgram, helpAsFlag, unknownCommand } from './main.ts';
 test('unknownCommand names the command word no command answers to, wherever the options are', () => {
   const program = buildProgram();
   const cases: [string[], string | null][] = [
-    [['sync', '--help'], 'sync'],
-    [['--help', 'sync'], 'sync'],
-    [['help', 'sync'], 'sync'],
-    [['--', 'sync'], 'sync'],
+    [['mirror', '--help'], 'mirror'],
+    [['--help', 'mirror'], 'mirror'],
+    [['help', 'mirror'], 'mirror'],
+    [['--', 'mirror'], 'mirror'],
     [['discovr', 'attack on titan'], 'discovr'],
-    [['discover', 'sync'], null],
+    [['discover', 'mirror'], null],
     [['discover', '--json', 'x'], null],
     [['help', 'discover'], null],
     [['help'], null],
@@ -27,7 +27,7 @@ test('helpAsFlag turns `help <command>` into `<command> --help` and leaves every
     [['help', 'sim'], ['sim', '--help']],
     [['help', 'discover', 'x'], ['discover', '--help', 'x']],
     [['help'], ['help']],
-    [['help', 'sync'], ['help', 'sync']],
+    [['help', 'mirror'], ['help', 'mirror']],
     [['help', 'help'], ['help', 'help']],
     [['sim', 'help'], ['sim', 'help']],
     [['--help', 'sim'], ['--help', 'sim']],

@@ -7,6 +7,7 @@ import { registerDiscoverCommand } from './commands/discover-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerSimCommand } from './commands/sim-command.ts';
+import { registerSyncCommand } from './commands/sync-command.ts';
 import { registerWorkerCommand } from './commands/worker-command.ts';
 
 /**
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerServeCommand(program);
   registerSimCommand(program);
+  registerSyncCommand(program);
   registerWorkerCommand(program);
   return program;
 }

@@ -307,6 +307,34 @@ export const options = {
     unit: 'ms, 0-5000',
     schema: int(0, 5_000),
   },
+  syncIntervalMinutes: {
+    env: 'SYNC_INTERVAL_MINUTES',
+    description: '`serve` and `worker` run the incremental catalog sync (`tsunagu sync`) this often, one process at a time across the installation (a lease in the database); the first run is a full pass. 0: never (run `tsunagu sync` yourself).',
+    default: '0',
+    unit: 'minutes, 0-10080',
+    schema: z.coerce.number().min(0).max(10_080),
+  },
+  syncFreshMinutes: {
+    env: 'SYNC_FRESH_MINUTES',
+    description: 'While the last catalog sync ended at most this long ago (after a full pass), `discover`, the API and the page answer franchises from the stored catalog with no AniList request. 0: never answer from the mirror alone.',
+    default: '1440',
+    unit: 'minutes, 0-525600',
+    schema: z.coerce.number().min(0).max(525_600),
+  },
+  syncOverlapSeconds: {
+    env: 'SYNC_OVERLAP_SECONDS',
+    description: 'How far below the newest `updatedAt` the last sync saw an incremental sync still reads, for edits made in the same moment as that one.',
+    default: '300',
+    unit: 's, 0-86400',
+    schema: int(0, 86_400),
+  },
+  syncResultCap: {
+    env: 'SYNC_RESULT_CAP',
+    description: 'Most results AniList yields for one filter (its documented 5,000); the sync never asks for a page past it. Only for a simulator with another cap.',
+    default: '5000',
+    unit: 'entries, 50-100000',
+    schema: int(50, 100_000),
+  },
   coverHosts: {
     env: 'COVER_HOSTS',
     description:

@@ -200,6 +200,7 @@ describe('HTTP API routes', () => {
       'GET /api/anime/{id}',
       'GET /api/anime/{id}/cover',
       'GET /api/anime/{id}/franchise',
+      'GET /api/catalog',
       'GET /api/jobs/{id}',
       'GET /api/jobs/{id}/events',
       'GET /api/search',

@@ -6,6 +6,7 @@ import type { CoverService } from '../covers/cover-service.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { ProgressBus } from '../ingest/progress-event.ts';
 import type { Logger } from '../log.ts';
+import type { CatalogStatus } from '../sync/catalog-status.ts';
 import type { Metrics } from './metrics.ts';
 
 /** What the API reads from the store: a narrow view, so tests and other stores fit easily. */
@@ -45,6 +46,8 @@ export interface AppDeps {
    */
   spendLimiter?: RateLimiterAbstract;
   metrics: Metrics;
+  /** The synced catalog's state for GET /api/catalog, /metrics and the page footer; without it the route answers 404. */
+  catalog?: () => Promise<CatalogStatus>;
   clock?: Clock;
   /** Aborted at shutdown: open event streams end so the server can close. */
   shutdown?: AbortSignal;

@@ -10,6 +10,7 @@ import { upstreamSpendLimit } from './upstream-spend-limit.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { registerAnimeRoutes } from './routes/anime-routes.ts';
+import { registerCatalogRoutes } from './routes/catalog-routes.ts';
 import { registerCoverRoutes } from './routes/cover-routes.ts';
 import { registerDocsRoutes } from './routes/docs-routes.ts';
 import { registerJobRoutes } from './routes/job-routes.ts';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerJobRoutes(app, routeDeps);
   registerSearchRoutes(app, routeDeps);
   registerOpsRoutes(app, routeDeps);
+  registerCatalogRoutes(app, routeDeps);
   registerDocsRoutes(app);
 
   const page = webPage(deps.webRoot ?? DEFAULT_WEB_ROOT);

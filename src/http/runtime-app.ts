@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.ts';
 import { anilistRemoteSearch, shareRemoteSearch } from './remote-search.ts';
 import { REMOTE_SEARCH_TIMEOUT_MS } from './routes/search-routes.ts';
 import { httpStore } from './store-adapter.ts';
+import { catalogStatus } from '../sync/catalog-status.ts';
 
 export interface RuntimeAppOptions {
   metrics: Metrics;
@@ -28,6 +29,7 @@ export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): 
     spendLimiter: runtime.spendLimiter(runtime.config.ingestRatePerMinute),
     covers: createCoverService(runtime.store, runtime.config, { clock: systemClock, logger: runtime.logger }),
     metrics: options.metrics,
+    catalog: catalogStatus(runtime.store, systemClock, runtime.config.syncFreshMinutes * 60_000),
     shutdown: options.shutdown,
     webRoot: options.webRoot,
   });

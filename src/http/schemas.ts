@@ -132,7 +132,7 @@ export const franchiseSchema = z
 
 const jobStatus = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled']);
 const progress = z.object({
-  phase: z.enum(['queued', 'resolving', 'discovery', 'enrichment', 'done']),
+  phase: z.enum(['queued', 'resolving', 'discovery', 'enrichment', 'sync', 'done']),
   done: z.number().int(),
   total: z.number().int(),
   failed: z.number().int(),
@@ -148,7 +148,7 @@ const pick = z.object({
 export const jobSchema = z
   .object({
     id: z.string(),
-    kind: z.literal('ingest'),
+    kind: z.enum(['ingest', 'sync']),
     status: jobStatus,
     query: z.string(),
     rootId: z.number().int().nullable(),

@@ -24,6 +24,8 @@ export interface DiscoveryDeps {
   anilist: Pick<AniListClient, 'fetchMedia'>;
   clock: Clock;
   logger: Logger;
+  /** True while a synced catalog answers alone (src/sync/mirror-freshness.ts): nothing is fetched then. */
+  mirror?: () => Promise<boolean>;
 }
 
 export interface DiscoveryListener {
@@ -344,8 +346,19 @@ class Discovery {
   private async examine(ids: number[]): Promise<void> {
     while (ids.length > 0 && !this.signal?.aborted) {
       const stale = new Set(await this.deps.store.anime.staleIds(ids, this.deps.clock.now()));
+      if (stale.size > 0 && (await this.deps.mirror?.())) {
+        // A fresh synced catalog holds every entry AniList lists: stored ones count as fresh,
+        // and an edge's end it does not hold is not one AniList lists (removed, unpublished).
+        const stored = new Set((await this.deps.store.anime.getSummaries([...stale])).map((a) => a.id));
+        for (const id of stale) {
+          if (stored.has(id)) continue;
+          this.fail({ id, upstream: 'anilist', status: 404, message: 'not in the synced AniList catalog' });
+          this.visit([[id, undefined]]);
+        }
+        stale.clear();
+      }
       for (const id of ids) if (stale.has(id)) this.enqueue(id);
-      const fresh = ids.filter((id) => !stale.has(id));
+      const fresh = ids.filter((id) => !stale.has(id) && !this.visited.has(id));
       if (fresh.length === 0) return;
       const stored = await storedWalkEntries(this.deps.store, fresh);
       this.reused += fresh.length;

@@ -109,6 +109,8 @@ export interface ReadFranchiseOptions {
    * default policy): stats come from the last such job of any member. Default ''.
    */
   jobKeySuffix?: string;
+  /** A fresh synced catalog holds the franchise (src/sync/mirror-freshness.ts): never stale then. */
+  mirrored?: boolean;
 }
 
 /**
@@ -136,7 +138,7 @@ export async function readFranchise(
   const members = anime.map((a) => toMember(a, depths.get(a.id) ?? 0));
   const relations = stored.filter((r) => depths.has(r.from) && depths.has(r.to));
   const anilistEdges = relations.filter((r) => r.source === 'anilist');
-  const stale = anime.length < ids.length || anime.some((a) => isStale(a.status, a.fetchedAt, options.now));
+  const stale = !options.mirrored && (anime.length < ids.length || anime.some((a) => isStale(a.status, a.fetchedAt, options.now)));
   return {
     franchise: { id: rootId, title: displayTitle(root.title, root.id), size: members.length, truncated, stale },
     members,

@@ -36,6 +36,8 @@ export interface FranchiseServiceDeps {
    * Default 600,000 (10 min).
    */
   refreshCooldownMs?: number;
+  /** True while a synced catalog answers alone: reads are fresh, discovery and title lookups ask AniList nothing. */
+  mirror?: () => Promise<boolean>;
 }
 
 /**
@@ -69,6 +71,7 @@ export class FranchiseService implements IngestService {
           logger: deps.logger,
           enrichConcurrency: deps.enrichConcurrency,
           retryDelayMs: deps.retryDelayMs,
+          mirror: deps.mirror,
         }),
       settled: (job) => this.announceEnd(job),
     };
@@ -115,8 +118,9 @@ export class FranchiseService implements IngestService {
   }
 
   /** The stored franchise under a policy (default: the service's), with no refresh started. */
-  franchiseOf(animeId: number, policy: FranchisePolicy = this.deps.policy): Promise<FranchiseView | null> {
-    return readFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now(), jobKeySuffix: this.keySuffix(policy) });
+  async franchiseOf(animeId: number, policy: FranchisePolicy = this.deps.policy): Promise<FranchiseView | null> {
+    const mirrored = (await this.deps.mirror?.()) ?? false;
+    return readFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now(), jobKeySuffix: this.keySuffix(policy), mirrored });
   }
 
   async cancel(jobId: string): Promise<JobView | null> {
@@ -185,9 +189,9 @@ export function toJobView(job: Job): JobView {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     id: job.id,
-    kind: 'ingest',
+    kind: job.kind,
     status: job.status,
-    query: payload?.query ?? '',
+    query: payload?.query ?? (job.kind === 'sync' ? 'catalog sync' : ''),
     rootId: payload?.rootId ?? null,
     enrich: payload?.enrich ?? false,
     progress: (job.progress as Progress | null) ?? QUEUED,

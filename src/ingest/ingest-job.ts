@@ -23,6 +23,8 @@ export interface IngestJobDeps {
   enrichConcurrency: number;
   /** Waits before another round for entries that failed after the clients' retries, ms. */
   retryDelayMs?: { discovery?: number; enrichment?: number };
+  /** True while a synced catalog answers alone (no AniList request). */
+  mirror?: () => Promise<boolean>;
 }
 
 /** What both phases of one job share. */
@@ -104,7 +106,7 @@ async function discover({ payload, deps, log, progress, tally, signal }: IngestR
   try {
     return await discoverFranchise(
       payload.rootId,
-      { store: deps.store, anilist: deps.upstreams.anilist, clock: deps.clock, logger: log },
+      { store: deps.store, anilist: deps.upstreams.anilist, clock: deps.clock, logger: log, mirror: deps.mirror },
       {
         policy: policyFromPayload(payload.policy),
         signal,

@@ -4,7 +4,8 @@ import type { JobStatus, Progress } from './progress-event.ts';
 /** A job as callers see it (CLI, API, page). */
 export interface JobView {
   id: string;
-  kind: 'ingest';
+  /** `sync`: a scheduled catalog sync (src/sync/sync-job.ts); its query is `catalog sync`. */
+  kind: 'ingest' | 'sync';
   status: JobStatus;
   query: string;
   /** The AniList id the query resolved to, once known. */

@@ -1,7 +1,7 @@
 import type { EntryFailure } from './franchise-view.ts';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
-export type IngestPhase = 'queued' | 'resolving' | 'discovery' | 'enrichment' | 'done';
+export type IngestPhase = 'queued' | 'resolving' | 'discovery' | 'enrichment' | 'sync' | 'done';
 
 export interface Progress {
   phase: IngestPhase;

@@ -26,6 +26,8 @@ export interface QueryResolverDeps {
   anilist: Pick<AniListClient, 'search' | 'fetchByMalId'>;
   loader: EntryLoader;
   logger: Logger;
+  /** True while a synced catalog answers alone: what it does not hold, AniList does not list. */
+  mirror?: () => Promise<boolean>;
 }
 
 /**
@@ -38,12 +40,14 @@ export interface QueryResolverDeps {
 export async function resolveQuery(query: IngestQuery, deps: QueryResolverDeps): Promise<Resolved> {
   if (query.kind === 'anilist') {
     if (await deps.store.anime.get(query.id)) return { rootId: query.id };
+    if (await deps.mirror?.()) throw new NotFoundError(`the synced AniList catalog has no anime with id ${query.id}`);
     if (await deps.loader.load(query.id)) return { rootId: query.id };
     throw new NotFoundError(`AniList has no anime with id ${query.id}`);
   }
   if (query.kind === 'mal') {
     const stored = await deps.store.anime.findByMalId(query.malId);
     if (stored) return { rootId: stored.id };
+    if (await deps.mirror?.()) throw new NotFoundError(`the synced AniList catalog has no anime linked to MAL id ${query.malId}`);
     const entry = await deps.anilist.fetchByMalId(query.malId, { priority: 'interactive' });
     if (!entry) throw new NotFoundError(`AniList has no anime linked to MAL id ${query.malId}`);
     await deps.store.saveBatch([entry.anime], entry.relations);
@@ -59,6 +63,10 @@ async function resolveTitle(title: string, deps: QueryResolverDeps): Promise<Res
   // AniList's answer could join (short of a more popular namesake), so no request is spent.
   const top = storedRanked[0];
   if (top?.match === 'exact' && !top.bySynonym && formatClass(top.candidate.format, top.candidate.duration) === 0) return chosen(storedRanked);
+  if (await deps.mirror?.()) {
+    if (!top) throw new NotFoundError(`no anime in the synced catalog matches ${JSON.stringify(title)}`);
+    return chosen(storedRanked);
+  }
   let found: AniListEntry[];
   try {
     found = await deps.anilist.search(title, { priority: 'interactive' });

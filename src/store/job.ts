@@ -4,7 +4,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const ACTIVE_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly JobStatus[];
 export type FinalJobStatus = Exclude<JobStatus, (typeof ACTIVE_JOB_STATUSES)[number]>;
 export const FINAL_JOB_STATUSES = ['succeeded', 'partial', 'failed', 'cancelled'] as const satisfies readonly FinalJobStatus[];
-export type JobKind = 'ingest';
+export type JobKind = 'ingest' | 'sync';
 
 /** A persisted job. Payload, progress, failures and result are JSON the job's owner defines and parses. */
 export interface Job {

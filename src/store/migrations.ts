@@ -134,6 +134,32 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable('gate_pace').execute();
       },
     },
+    // The catalog mirror (`tsunagu sync`, src/sync/): which stored entries AniList's catalog
+    // has (seen by which full pass, or marked removed: never deleted with their relations),
+    // and the sync's own state row (cursor, high-water mark, lease), so a killed sync resumes
+    // and two processes never run a scheduled one at once.
+    '0004_sync_catalog': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('catalog_entry')
+          .addColumn('anime_id', idType, (c) => c.primaryKey())
+          .addColumn('seen_pass', 'integer', (c) => c.notNull())
+          .addColumn('removed_at', 'bigint')
+          .execute();
+        await db.schema
+          .createTable('catalog_sync')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', 'bigint')
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable('catalog_sync').execute();
+        await db.schema.dropTable('catalog_entry').execute();
+      },
+    },
     // Every cover size AniList gives, and the cover proxy's cache (src/covers/): one row per
     // entry and size, the image bytes or why they could not be had, keyed to the URL they
     // came from so a new upstream URL is fetched again.

@@ -111,6 +111,26 @@ export interface GatePaceTable {
   changed_at: number;
 }
 
+/** A stored entry's place in AniList's catalog, as the sync saw it (0004_sync_catalog). */
+export interface CatalogEntryTable {
+  anime_id: number;
+  /** The full pass that last saw it (incremental runs stamp the latest full pass's number). */
+  seen_pass: number;
+  /** When a full pass found AniList no longer has it, ms; null while AniList has it. */
+  removed_at: number | null;
+}
+
+/** The sync's state: one row per mirror (`catalog`), its JSON state and the cross-process lease. */
+export interface CatalogSyncTable {
+  name: string;
+  /** JSON SyncState (src/sync/sync-state.ts). */
+  state: string;
+  lease_owner: string | null;
+  /** ms since epoch. */
+  lease_until: number | null;
+  updated_at: number;
+}
+
 export interface StoreSchema {
   anime: AnimeTable;
   relation: RelationTable;
@@ -118,6 +138,8 @@ export interface StoreSchema {
   job: JobTable;
   cover: CoverTable;
   gate_pace: GatePaceTable;
+  catalog_entry: CatalogEntryTable;
+  catalog_sync: CatalogSyncTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

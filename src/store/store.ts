@@ -9,6 +9,7 @@ import { createGatePaceRepository, type GatePaceRepository } from './gate-pace-r
 import { parseDatabaseUrl, redact } from './database-url.ts';
 import { sqliteDialect } from './dialect/sqlite-dialect.ts';
 import { checkInvariants, type InvariantReport } from './invariants.ts';
+import { createCatalogRepository, type CatalogRepository } from './catalog-repository.ts';
 import { createCoverRepository, type CoverRepository } from './cover-repository.ts';
 import { createJobRepository, type JobRepository } from './job-repository.ts';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrations.ts';
@@ -31,6 +32,8 @@ export interface Store {
   readonly covers: CoverRepository;
   /** What the rate gates learnt, kept across runs. */
   readonly gatePaces: GatePaceRepository;
+  /** The catalog mirror's membership marks and sync state (`tsunagu sync`). */
+  readonly catalog: CatalogRepository;
   /**
    * One ingest batch in one transaction: the anime (multi-row upsert), then their relations
    * with inverses inferred, and every pending edge that now has both ends promoted.
@@ -115,6 +118,7 @@ function buildStore(ctx: StoreContext, close: () => Promise<void>): Store {
     jobs: createJobRepository(ctx),
     covers: createCoverRepository(ctx),
     gatePaces: createGatePaceRepository(ctx),
+    catalog: createCatalogRepository(ctx),
     db: ctx.db,
     saveBatch(list, edges) {
       return withTransaction(ctx, async (c) => {

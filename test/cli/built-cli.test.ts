@@ -46,7 +46,7 @@ describe('the built CLI (dist/, what `npm ci` makes and bin/tsunagu.mjs runs)', 
   it('answers --help with every command', async () => {
     const run = await built('--help');
     assert.equal(run.code, 0, run.stderr);
-    for (const command of ['config', 'demo', 'discover', 'migrate', 'serve', 'sim', 'worker']) assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['config', 'demo', 'discover', 'migrate', 'serve', 'sim', 'sync', 'worker']) assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
   });
 
   it('migrates a database (the store and its migrations load from dist/)', async (t) => {
@@ -85,8 +85,8 @@ describe('the built CLI (dist/, what `npm ci` makes and bin/tsunagu.mjs runs)', 
 
   it('refuses an unknown command or option with exit 2 and one line naming it', async () => {
     const cases: [string[], RegExp][] = [
-      [['sync', '--help'], /^tsunagu: unknown command 'sync' \(commands: config, demo, discover, migrate, serve, sim, worker; add --help for usage\)\n$/],
-      [['help', 'sync'], /^tsunagu: unknown command 'sync'/],
+      [['mirror', '--help'], /^tsunagu: unknown command 'mirror' \(commands: config, demo, discover, migrate, serve, sim, sync, worker; add --help for usage\)\n$/],
+      [['help', 'mirror'], /^tsunagu: unknown command 'mirror'/],
       [['discover', '--bogus', 'x'], /^tsunagu: unknown option '--bogus'\n/],
       [['--bogus'], /^tsunagu: unknown option '--bogus'\n/],
       [['migrate', 'extra'], /^tsunagu: too many arguments for 'migrate'/],
@@ -101,9 +101,9 @@ describe('the built CLI (dist/, what `npm ci` makes and bin/tsunagu.mjs runs)', 
   });
 
   it('the sources through tsx behave the same (the fallback of a checkout changed since its build)', async () => {
-    const run = await node([BIN, 'sync', '--help'], { TSUNAGU_RUN_FROM: 'src' });
+    const run = await node([BIN, 'mirror', '--help'], { TSUNAGU_RUN_FROM: 'src' });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^tsunagu: unknown command 'sync'/);
+    assert.match(run.stderr, /^tsunagu: unknown command 'mirror'/);
     const help = await node([BIN, 'discover', '--help'], { TSUNAGU_RUN_FROM: 'src' });
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /Usage: tsunagu discover \[options\] <query>/);

@@ -2,6 +2,7 @@ import { FranchisePage } from './franchise/franchise-page.tsx';
 import { HeaderSearch } from './search/search-form.tsx';
 import { SearchPage } from './search/search-page.tsx';
 import { Link, useRoute } from './routing/use-route.tsx';
+import { CatalogState } from './ui/catalog-status.tsx';
 import { TokenStatus } from './ui/token-form.tsx';
 
 export function App() {
@@ -32,7 +33,8 @@ export function App() {
         )}
       </main>
       <footer className="footer muted small">
-        Data from AniList and MyAnimeList (via Jikan), stored locally. <a href="/api/docs">API</a>
+        Data from AniList and MyAnimeList (via Jikan), stored locally. <CatalogState />
+        <a href="/api/docs">API</a>
       </footer>
     </>
   );

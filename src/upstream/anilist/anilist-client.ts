@@ -6,8 +6,8 @@ import type { Priority } from '../gate/rate-gate.ts';
 import type { HttpResult, RequestTally, UpstreamHttp } from '../http/upstream-http.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { toAniListEntry, toNestedEntry, type AniListEntry, type NestedEntry } from './anilist-mapping.ts';
-import { MAX_RELATION_DEPTH, MEDIA_BY_MAL_ID, MEDIA_SEARCH, mediaByIdsQuery } from './anilist-queries.ts';
-import { anilistMediaSchema, anilistPageSchema, anilistSingleSchema, anilistWalkNodeSchema } from './anilist-schema.ts';
+import { CATALOG_PAGE, MAX_RELATION_DEPTH, MEDIA_BY_MAL_ID, MEDIA_SEARCH, mediaByIdsQuery } from './anilist-queries.ts';
+import { anilistCatalogPageSchema, anilistMediaSchema, anilistPageSchema, anilistSingleSchema, anilistWalkNodeSchema } from './anilist-schema.ts';
 import { chunk } from '../../chunk.ts';
 
 export type { AniListEntry, NestedEntry };
@@ -38,6 +38,26 @@ export interface FetchMediaOptions extends AniListCallOptions {
   onBatch?: (result: FetchMediaResult) => void;
   /** Relation levels to ask, 1-3 (see mediaByIdsQuery). Default: the client's relationDepth. */
   depth?: number;
+}
+
+/** A filter over the whole anime catalog (the arguments `tsunagu sync` partitions it with). */
+export interface CatalogFilter {
+  sort: string[];
+  /** FuzzyDateInt (YYYYMMDD, 0 for unknown parts): entries starting strictly after it. */
+  startDateGreater?: number;
+  status?: string;
+  /** Entries with every one of these genres. */
+  genreIn?: string[];
+  /** Entries with none of these genres (entries without genres included). */
+  genreNotIn?: string[];
+}
+
+export interface CatalogPage {
+  entries: AniListEntry[];
+  /** AniList's hasNextPage: the only pageInfo field that holds past its result cap. */
+  hasNextPage: boolean;
+  /** Items of the page that did not match the expected shape (named by id where they had one). */
+  broken: number[];
 }
 
 export interface AniListClientOptions {
@@ -131,6 +151,22 @@ export class AniListClient {
     const media = this.parse(anilistSingleSchema, answer, `MAL id ${malId}`).data.Media;
     if (media === null) return null;
     return toAniListEntry(this.parse(anilistMediaSchema, { ...answer, json: media }, `MAL id ${malId}`), this.options.clock.now());
+  }
+
+  /** One page (50 entries) of the catalog under `filter`. Throws UpstreamError when the request fails. */
+  async fetchCatalogPage(filter: CatalogFilter, page: number, options: AniListCallOptions = {}): Promise<CatalogPage> {
+    const variables = { page, perPage: MAX_BATCH, sort: filter.sort, startDate_greater: filter.startDateGreater, status: filter.status, genre_in: filter.genreIn, genre_not_in: filter.genreNotIn };
+    const answer = await this.post(CATALOG_PAGE, variables, options);
+    const parsed = this.parse(anilistCatalogPageSchema, answer, `catalog page ${page}`);
+    const fetchedAt = this.options.clock.now();
+    const entries: AniListEntry[] = [];
+    const broken: number[] = [];
+    for (const item of parsed.data.Page.media) {
+      const media = anilistMediaSchema.safeParse(item);
+      if (media.success) entries.push(toAniListEntry(media.data, fetchedAt));
+      else broken.push(idOf(item) ?? 0);
+    }
+    return { entries, hasNextPage: parsed.data.Page.pageInfo?.hasNextPage === true, broken };
   }
 
   private async fetchBatch(ids: number[], options: FetchMediaOptions): Promise<FetchMediaResult> {

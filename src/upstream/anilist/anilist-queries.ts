@@ -77,3 +77,15 @@ export const MEDIA_BY_MAL_ID = `query MediaByMalId($idMal: Int) {
   Media(idMal: $idMal, type: ANIME) { ...media }
 }
 ${MEDIA_FIELDS}`;
+
+/**
+ * One page of the catalog under a filter, for `tsunagu sync`. Only `hasNextPage` is read of
+ * pageInfo: AniList caps `total` (and `lastPage`) at its 5,000-result limit.
+ */
+export const CATALOG_PAGE = `query CatalogPage($page: Int, $perPage: Int, $sort: [MediaSort], $startDate_greater: FuzzyDateInt, $status: MediaStatus, $genre_in: [String], $genre_not_in: [String]) {
+  Page(page: $page, perPage: $perPage) {
+    pageInfo { hasNextPage }
+    media(type: ANIME, sort: $sort, startDate_greater: $startDate_greater, status: $status, genre_in: $genre_in, genre_not_in: $genre_not_in) { ...media }
+  }
+}
+${MEDIA_FIELDS}`;

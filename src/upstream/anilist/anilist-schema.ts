@@ -57,6 +57,10 @@ export const anilistPageSchema = z.object({
   data: z.object({ Page: z.object({ media: z.array(z.unknown()) }) }),
 });
 
+export const anilistCatalogPageSchema = z.object({
+  data: z.object({ Page: z.object({ pageInfo: z.object({ hasNextPage: z.boolean().nullish() }).nullish(), media: z.array(z.unknown()) }) }),
+});
+
 export const anilistSingleSchema = z.object({ data: z.object({ Media: z.unknown().nullable() }) });
 
 /** AniList's non-standard error status inside the body, when there is no data to go with it. */

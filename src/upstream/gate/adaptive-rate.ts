@@ -107,7 +107,14 @@ export class AdaptiveRate {
       }
     }
     const quiet = now - this.changedAt;
-    if (this.pace < this.learned && quiet >= this.windowMs) {
+    // A cut for low `remaining` (traffic the upstream counted that this gate did not send: a
+    // process that stopped a moment ago, another client) is undone a step every tenth of a
+    // window while the upstream shows room beyond its headroom again, instead of one step a
+    // window: a rerun of a long sync would otherwise crawl for minutes after its predecessor's
+    // requests left the upstream's window. Room means that traffic is gone; if it is not, the
+    // next low `remaining` cuts again before a 429.
+    const roomy = limit !== null && remaining !== null && remaining > 2 * headroom(limit);
+    if (this.pace < this.learned && (quiet >= this.windowMs || (roomy && quiet >= this.windowMs / 10))) {
       this.pace = Math.min(this.learned, this.pace + STEP);
       this.changedAt = now;
     } else if (this.pace >= this.learned && this.learned < 1 && quiet >= RELAX_WINDOWS * this.windowMs) {
