@@ -71,7 +71,9 @@ export async function runIngestJob(job: Job, context: JobContext, deps: IngestJo
     const rootStored = (await store.anime.get(payload.rootId)) !== undefined;
     const outcome = ingestOutcome({ rootId: payload.rootId, discovery, enriched, rootStored, tally: run.tally, durationMs: clock.now() - started, discoveryMs });
     const { size, stats } = outcome.result;
-    progress.enter('done', { done: size - discovery.failures.length, total: size, failed: outcome.failures.length });
+    // A cancelled job's last progress stays where the cancel cut it (enrichment 40/116), not
+    // a 'done N of N' that would read as a finished import.
+    if (outcome.status !== 'cancelled') progress.enter('done', { done: size - discovery.failures.length, total: size, failed: outcome.failures.length });
     await progress.flush();
     log.info({ status: outcome.status, durationMs: stats.durationMs, requests: stats.upstreamRequests, failures: outcome.failures.length }, 'ingest job done');
     return outcome;

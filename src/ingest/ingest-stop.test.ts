@@ -75,6 +75,12 @@ describe('stopping ingest jobs', () => {
     assert.equal(recorder.sentSince('jikan', cancelledAt), 0, 'no Jikan request leaves after the cancel');
     const stored = await runtime.ingest.getJob(job.id);
     assert.equal(stored?.status, 'cancelled');
+    // Its last progress says where the cancel cut it, never "done N of N".
+    const last = events.filter((e) => e.type === 'progress').at(-1);
+    assert.ok(last?.type === 'progress' && last.progress.phase === 'enrichment' && last.progress.done < last.progress.total, JSON.stringify(last));
+    const recorded = stored!.progress as { phase: string; done: number; total: number };
+    assert.equal(recorded.phase, 'enrichment');
+    assert.ok(recorded.done < recorded.total, JSON.stringify(recorded));
     const enriched = await runtime.store.db.selectFrom('anime').select((eb) => eb.fn.countAll<number>().as('n')).where('mal_status', '=', 'ok').executeTakeFirstOrThrow();
     assert.ok(Number(enriched.n) >= 10, 'what was enriched before the cancel stays stored');
     assert.ok(Number(enriched.n) < (await malMembers(runtime, GUNDAM)), 'the cancel stopped enrichment midway');
