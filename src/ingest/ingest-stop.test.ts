@@ -118,11 +118,16 @@ describe('stopping ingest jobs', () => {
     const second = await fresh({}, db);
     const before = await second.store.jobs.get(job.id);
     assert.equal(before?.status === 'queued' || before?.status === 'running', true, `requeued, found ${before?.status}`);
+    const enrichedBefore = Number((await second.store.db.selectFrom('anime').select((eb) => eb.fn.countAll<number>().as('n')).where('mal_status', 'in', ['ok', 'missing']).executeTakeFirstOrThrow()).n);
     await followJob(second, job.id);
     const done = await second.ingest.getJob(job.id);
     assert.equal(done?.status, 'succeeded');
     const whole = await malMembers(second, GUNDAM);
-    assert.ok(done!.stats!.upstreamRequests.jikan < whole, `the second run fetched only what was left, ${done!.stats!.upstreamRequests.jikan} of ${whole}`);
+    const sent = done!.stats!.upstreamRequests.jikan;
+    // A clean run sends 139 Jikan requests for Gundam's 137 members with a MAL id (enrichment also
+    // takes two entries discovery fetched and the walk then left out); the resumed run sends
+    // what was left, never the whole again.
+    assert.ok(sent <= whole - enrichedBefore + 3, `the second run fetched only what was left: ${sent} requests for ${whole - enrichedBefore} entries not enriched`);
     assert.equal(done!.attempts, 2);
   });
 
