@@ -111,6 +111,13 @@ export interface GatePaceTable {
   changed_at: number;
 }
 
+/** One row (id 1): the data version (src/store/data-version.ts). */
+export interface DataVersionTable {
+  id: number;
+  /** bigint: PostgreSQL returns it as text. */
+  version: number | string;
+}
+
 export interface StoreSchema {
   anime: AnimeTable;
   relation: RelationTable;
@@ -118,6 +125,7 @@ export interface StoreSchema {
   job: JobTable;
   cover: CoverTable;
   gate_pace: GatePaceTable;
+  data_version: DataVersionTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
