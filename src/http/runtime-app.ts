@@ -28,6 +28,7 @@ export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): 
     spendLimiter: runtime.spendLimiter(runtime.config.ingestRatePerMinute),
     covers: createCoverService(runtime.store, runtime.config, { clock: systemClock, logger: runtime.logger }),
     metrics: options.metrics,
+    clock: runtime.clock,
     shutdown: options.shutdown,
     webRoot: options.webRoot,
   });

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { Upstreams } from '../upstream/upstreams.ts';
 import type { JobHandler, JobQueue } from '../jobs/job-queue.ts';
 import { EntryLoader } from './entry-loader.ts';
-import { readFranchise, walkStored } from './franchise-reader.ts';
+import { readStoredFranchise, walkStored, type StoredFranchise } from './franchise-reader.ts';
 import type { EntryFailure, FranchiseView } from './franchise-view.ts';
 import { ingestPayloadSchema, policyToPayload, runIngestJob, type IngestPayload, type IngestResult } from './ingest-job.ts';
 import { formatIngestQuery, parseIngestQuery } from './ingest-query.ts';
@@ -109,13 +109,25 @@ export class FranchiseService implements IngestService {
 
   async getFranchise(animeId: number, options: { mayRefresh?: () => Promise<boolean> } = {}): Promise<FranchiseView | null> {
     const view = await this.franchiseOf(animeId);
-    if (view?.franchise.stale && options.mayRefresh && this.refreshDue(animeId) && (await options.mayRefresh())) this.refreshLater(animeId);
+    if (view) await this.refreshIfStale(animeId, view.franchise.stale, options.mayRefresh);
     return view;
   }
 
+  readFranchise(animeId: number): Promise<StoredFranchise | null> {
+    return this.storedFranchise(animeId, this.deps.policy);
+  }
+
+  async refreshIfStale(animeId: number, stale: boolean, mayRefresh?: () => Promise<boolean>): Promise<void> {
+    if (stale && mayRefresh && this.refreshDue(animeId) && (await mayRefresh())) this.refreshLater(animeId);
+  }
+
   /** The stored franchise under a policy (default: the service's), with no refresh started. */
-  franchiseOf(animeId: number, policy: FranchisePolicy = this.deps.policy): Promise<FranchiseView | null> {
-    return readFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now(), jobKeySuffix: this.keySuffix(policy) });
+  async franchiseOf(animeId: number, policy: FranchisePolicy = this.deps.policy): Promise<FranchiseView | null> {
+    return (await this.storedFranchise(animeId, policy))?.view ?? null;
+  }
+
+  private storedFranchise(animeId: number, policy: FranchisePolicy): Promise<StoredFranchise | null> {
+    return readStoredFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now(), jobKeySuffix: this.keySuffix(policy) });
   }
 
   async cancel(jobId: string): Promise<JobView | null> {
