@@ -1,10 +1,10 @@
-/** Renders bench results as the markdown that goes to results/latest.md and the README. */
+/** Renders bench results as markdown: results/latest.md, and the tables `npm run docs` puts in README.md and docs/. */
 import type { BenchResults, BenchRow } from './bench-results.ts';
 
 const fixed = (value: number | null, digits = 1) => (value === null ? 'never' : value.toFixed(digits));
 const speedUp = (slow: number | null, fast: number | null) => (slow === null || fast === null || fast <= 0 ? '-' : `${(slow / fast).toFixed(1)}x`);
 
-function strategyTable(rows: BenchRow[]): string[] {
+export function strategyTable(rows: BenchRow[]): string[] {
   const lines = [
     '| Scenario | Franchise (entries / levels / MAL) | Strategy | Complete franchise s | bound s | x bound | Full enrichment s | bound s | x bound | Requests AniList / Jikan | 429s AniList / Jikan | Peak RSS MB | Same members | Tsunagu faster (complete / enriched) |',
     '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|',
@@ -26,7 +26,7 @@ function strategyTable(rows: BenchRow[]): string[] {
   return lines;
 }
 
-function servingLines(serving: BenchResults['serving']): string[] {
+export function servingLines(serving: BenchResults['serving']): string[] {
   if ('skipped' in serving) return [`Serving: skipped (${serving.skipped}).`];
   const head = `Serving (\`bench/serve-bench.ts\`, ${serving.connections} connections, ${serving.durationS} s per endpoint, same server, same run):`;
   const failed = serving.errors > 0 ? ['', `${serving.errors} requests failed or answered otherwise than expected.`] : [];
@@ -58,7 +58,7 @@ function servingLines(serving: BenchResults['serving']): string[] {
   ];
 }
 
-function startupLines(startup: BenchResults['startup']): string[] {
+export function startupLines(startup: BenchResults['startup']): string[] {
   if (!startup) return [];
   if ('skipped' in startup) return [`Start-up: skipped (${startup.skipped}).`, ''];
   return [
@@ -73,7 +73,7 @@ function startupLines(startup: BenchResults['startup']): string[] {
   ];
 }
 
-function bulkLines(bulk: BenchResults['bulkStore']): string[] {
+export function bulkLines(bulk: BenchResults['bulkStore']): string[] {
   const lines = ['Bulk store (`bench/store-bulk.ts`: the whole offline catalog through `saveBatch`, 50 anime a transaction):', ''];
   lines.push('| Database | Anime | Relations | Seconds | Rows/s |', '|---|--:|--:|--:|--:|');
   for (const r of bulk) {

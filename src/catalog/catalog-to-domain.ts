@@ -50,5 +50,5 @@ export function malInfoFromCatalog(entry: CatalogMal, fetchedAt: number): MalInf
 
 /** What the franchise walk needs of a catalog entry: its AniList edges, titles and format. */
 export function walkEntryFromCatalog(entry: CatalogMedia): WalkEntry {
-  return { edges: relationsFromCatalog(entry), titles: { ...entry.title }, format: entry.format };
+  return { edges: relationsFromCatalog(entry), titles: { ...entry.title }, format: entry.format, startDate: entry.startDate };
 }

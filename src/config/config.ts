@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
+import { DEFAULT_FOLLOW } from '../domain/franchise-policy.ts';
 
 export { ConfigError } from './config-error.ts';
 
 /**
  * Every option Tsunagu reads, in one table: environment name, default, unit and range.
- * The README's options table mirrors this list; `tsunagu config` prints it.
+ * `npm run docs` writes the README's options table from this list (scripts/gen-docs.ts); `tsunagu config` prints it.
  */
 export interface OptionSpec {
   env: string;
@@ -39,24 +40,28 @@ export const options = {
     env: 'DATABASE_URL',
     description: 'Where data is stored: `sqlite:<path>` (or a plain path) for an embedded SQLite file, `postgres://...` for PostgreSQL.',
     default: 'sqlite:./data/tsunagu.sqlite',
+    unit: '`sqlite:<path>`, a path, `:memory:` or `postgres://...`',
     schema: z.string().min(1),
   },
   redisUrl: {
     env: 'REDIS_URL',
     description: 'Redis for jobs, progress events and shared rate budgets across processes. Unset: everything in-process.',
     default: undefined,
+    unit: '`redis://` or `rediss://` URL',
     schema: url(['redis:', 'rediss:']).optional(),
   },
   anilistUrl: {
     env: 'ANILIST_URL',
     description: 'AniList GraphQL endpoint.',
     default: 'https://graphql.anilist.co',
+    unit: 'http(s) URL',
     schema: url(['http:', 'https:']),
   },
   jikanUrl: {
     env: 'JIKAN_URL',
     description: 'Jikan v4 base URL.',
     default: 'https://api.jikan.moe/v4',
+    unit: 'http(s) URL',
     schema: url(['http:', 'https:']),
   },
   anilistRatePerMinute: {
@@ -133,18 +138,21 @@ export const options = {
     env: 'TSUNAGU_USER_AGENT',
     description: 'User-Agent sent upstream.',
     default: 'tsunagu/0.1 (+https://github.com/tsunagu/tsunagu)',
+    unit: 'text',
     schema: z.string().min(1),
   },
   referer: {
     env: 'TSUNAGU_REFERER',
     description: 'Referer sent to AniList (AniList may refuse requests without one).',
     default: 'https://github.com/tsunagu/tsunagu',
+    unit: 'text',
     schema: z.string().min(1),
   },
   franchiseFollow: {
     env: 'FRANCHISE_FOLLOW',
     description: 'Relation types the franchise walk follows, comma-separated.',
-    default: 'SEQUEL,PREQUEL,PARENT,SIDE_STORY,SPIN_OFF,ALTERNATIVE,SUMMARY,COMPILATION,CONTAINS',
+    default: DEFAULT_FOLLOW.join(','),
+    unit: 'relation types, comma-separated',
     schema: csv,
   },
   franchiseMaxEntries: {
@@ -165,6 +173,7 @@ export const options = {
     env: 'HOST',
     description: 'Address `serve` binds to.',
     default: '127.0.0.1',
+    unit: 'address',
     schema: z.string().min(1),
   },
   port: {
@@ -178,12 +187,14 @@ export const options = {
     env: 'TSUNAGU_API_TOKEN',
     description: 'When set, write requests need `Authorization: Bearer <token>`.',
     default: undefined,
+    unit: 'text, at least 8 characters',
     schema: z.string().min(8, 'must be at least 8 characters').optional(),
   },
   corsOrigin: {
     env: 'CORS_ORIGIN',
     description: 'Origins allowed to call the API from a browser, comma-separated. Unset: CORS off.',
     default: undefined,
+    unit: 'origins, comma-separated',
     schema: csv.optional(),
   },
   ingestRatePerMinute: {

@@ -16,17 +16,8 @@ export interface FranchisePolicy {
 // characters, a publisher or a source, and with them Attack on Titan reaches 720 entries.
 // The walk still takes an OTHER or CHARACTER edge where the two entries evidently belong
 // together (a shared title stem, a music video leading nowhere else: see franchise-walk.ts).
-export const DEFAULT_FOLLOW: readonly KnownRelationType[] = [
-  'SEQUEL',
-  'PREQUEL',
-  'PARENT',
-  'SIDE_STORY',
-  'SPIN_OFF',
-  'ALTERNATIVE',
-  'SUMMARY',
-  'COMPILATION',
-  'CONTAINS',
-];
+const LOOSE: ReadonlySet<KnownRelationType> = new Set(['ADAPTATION', 'SOURCE', 'CHARACTER', 'OTHER']);
+export const DEFAULT_FOLLOW: readonly KnownRelationType[] = RELATION_TYPES.filter((type) => !LOOSE.has(type));
 
 const LIMITS = {
   maxEntries: { min: 1, max: 5000, default: 500 },

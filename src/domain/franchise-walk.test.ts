@@ -43,25 +43,26 @@ const title = (id: number) => {
 const walk = (root: number, policy?: FranchisePolicy) => walkFranchise(root, catalogEntry, policy);
 
 // Sizes with this rule; the plain walk's sizes are those of the data README (16, 19, 41, 120, 48, 25, 10, 2).
-const REFERENCE: [name: string, id: number, plain: number, size: number][] = [
+// `crossover`: plain members dropped behind a named crossover (the setting-crossover rule).
+const REFERENCE: [name: string, id: number, plain: number, size: number, crossover?: number[]][] = [
   ['Attack on Titan', 16498, 16, 22],
   ['Monogatari', 5081, 19, 23],
   ['Fate/stay night', 356, 41, 64],
   ['Mobile Suit Gundam', 80, 120, 143],
   ['One Piece', 21, 48, 62],
   ['Naruto', 20, 25, 31],
-  ['Steins;Gate', 9253, 10, 10],
+  ['Steins;Gate', 9253, 10, 7, [4975, 21126, 98576]],
   ['Death Note', 1535, 2, 2],
   ['.hack//SIGN', 48, 14, 14],
   ['Code Geass', 1575, 17, 30],
 ];
 
 test('nothing a plain walk over the followed types finds is dropped when no crossover is named', () => {
-  for (const [name, id, plain, size] of REFERENCE) {
+  for (const [name, id, plain, size, crossover = []] of REFERENCE) {
     const result = walk(id);
     const reference = plainBfs(id);
     assert.equal(reference.size, plain, name);
-    assert.deepEqual([...reference.keys()].filter((member) => !result.members.has(member)), [], `${name} keeps every plain member`);
+    assert.deepEqual(sorted([...reference.keys()].filter((member) => !result.members.has(member))), crossover, `${name} keeps every plain member`);
     assert.equal(result.members.size, size, name);
     assert.equal(result.truncated, false, name);
   }
@@ -245,6 +246,59 @@ test('a whole series naming a member its PARENT, answered only by OTHER, needs a
   assert.deepEqual([...walkFranchise(1, (id) => ({ ...answered.get(id)!, edges: [e(2, 1, 'PARENT')] })).members.keys()], [1, 2], 'handed with 1 (the store knows it) and not answered: a member');
 });
 
+test('setting crossovers: a series with a line of its own naming another franchise head its PARENT, answered only by OTHER, joins neither', () => {
+  const members = (id: number) => walk(id).members;
+  // Steins;Gate (2011) names ChäoS;HEAd (2008) its PARENT; ChäoS;HEAd answers OTHER and has its
+  // own sequel (ChäoS;Child and its film), Steins;Gate its own line. All three are plain-walk members.
+  const STEINS_GATE = 9253;
+  const CHAOS = [4975, 21126, 98576];
+  for (const id of CHAOS) assert.equal(plainBfs(STEINS_GATE).has(id), true, `${title(id)} is a plain-walk member`);
+  for (const id of [STEINS_GATE, 21127, 11577]) {
+    const found = members(id);
+    assert.deepEqual(CHAOS.filter((c) => found.has(c)), [], `from ${title(id)}`);
+    assert.ok(found.has(STEINS_GATE) && found.has(21127), `from ${title(id)}: Steins;Gate and Steins;Gate 0 stay`);
+  }
+  assert.deepEqual(sorted(members(4975).keys()), CHAOS, 'ChäoS;HEAd: its own line only');
+  assert.deepEqual(walk(21127).bridges, [STEINS_GATE], 'reported where it held ChäoS;HEAd out');
+  assert.deepEqual(walk(4975).bridges, [], 'ChäoS;HEAd names no parent');
+  // The same shape elsewhere in the catalog: Umineko (2009) names Higurashi (2006), Dual! (1999) names Tenchi Muyo! GXP (2002).
+  assert.ok(!members(4896).has(934) && members(4896).has(7568), 'Umineko keeps its specials, not Higurashi');
+  assert.ok(!members(992).has(1133), 'Dual! Parallel Trouble Adventure: not Tenchi Muyo!');
+  // Spin-offs with no line of their own keep the series they name: Meshimase Lodoss-tou Senki,
+  // Ohayou! Ninja-tai Gatchaman, Dancougar Nova (all answered by OTHER, named apart).
+  assert.ok(members(20795).has(207), 'Meshimase Lodoss-tou Senki keeps Record of Lodoss War');
+  assert.ok(members(121714).has(2389), 'Ohayou! Ninja-tai Gatchaman keeps Gatchaman');
+  assert.ok(members(1991).has(2255), 'Dancougar Nova keeps Dancougar');
+  // A companion series begun alongside the one it names keeps it, though both have a line of their own.
+  assert.ok(members(179212).has(173388), 'Naoe-kun wa Yasesasetai. keeps Elf-san wa Yaserarenai.');
+
+  // The rule's parts on a small graph: 1 and 2 are TV series, each with a sequel (3, 4).
+  const e = (from: number, to: number, type: string): Relation => ({ from, to, type, source: 'anilist' });
+  const tv = (romaji: string, year: number | null, edges: Relation[], format = 'TV'): WalkEntry => ({
+    titles: { romaji, english: null, native: null },
+    format,
+    edges,
+    startDate: { year, month: 4, day: 1 },
+  });
+  const graph = (claimant: WalkEntry, head: WalkEntry = tv('Hoshi no Umi', 2008, [e(1, 2, 'OTHER'), e(1, 3, 'SEQUEL')])) =>
+    new Map<number, WalkEntry>([
+      [1, head],
+      [2, claimant],
+      [3, tv('Hoshi no Umi 2', 2010, [e(3, 1, 'PREQUEL')])],
+      [4, tv('Tsuki no Sora 2', 2014, [e(4, 2, 'PREQUEL')])],
+    ]);
+  const from2 = (claimant: WalkEntry, head?: WalkEntry) => sorted(walkFranchise(2, (id) => graph(claimant, head).get(id)).members.keys());
+  const line = [e(2, 1, 'PARENT'), e(2, 4, 'SEQUEL')];
+  assert.deepEqual(from2(tv('Tsuki no Sora', 2011, line)), [2, 4], 'a setting crossover');
+  assert.deepEqual(from2(tv('Tsuki no Sora', 2008, line)), [1, 2, 3, 4], 'begun within a year: a companion');
+  assert.deepEqual(from2(tv('Tsuki no Sora', null, line)), [2, 4], 'start unknown: nothing shows a companion');
+  assert.deepEqual(from2(tv('Tsuki no Sora', 2011, [e(2, 1, 'PARENT')])), [1, 2, 3], 'no line of its own: a spin-off');
+  assert.deepEqual(from2(tv('Tsuki no Sora', 2011, line), tv('Hoshi no Umi', 2008, [e(1, 2, 'OTHER')])), [1, 2, 4], 'the parent has no line of its own');
+  assert.deepEqual(from2(tv('Hoshi no Umi: Tsuki', 2011, line)), [1, 2, 3, 4], 'named like it');
+  assert.deepEqual(from2(tv('Tsuki no Sora', 2011, line, 'OVA')), [1, 2, 3, 4], 'not a whole series');
+  assert.deepEqual(from2(tv('Tsuki no Sora', 2011, line), tv('Hoshi no Umi', 2008, [e(1, 3, 'SEQUEL')])), [1, 2, 3, 4], 'not answered: a one-way edge, kept');
+});
+
 test('a spin-off naming several parents still climbs to its own franchise', () => {
   // Prisma Illya names four Fate entries as PARENTs; from its sequel the walk comes up
   // through it and must reach the whole Fate franchise.
@@ -284,7 +338,7 @@ test('depths are shortest hops along the edges the walk may take', () => {
   const byId = (depths: Map<number, number>) => [...depths].sort(([a], [b]) => a - b);
   for (const id of [1535, 1]) assert.deepEqual(byId(walk(id).members), byId(plainBfs(id)));
   const steinsGate = walk(9253).members;
-  for (const [id, depth] of plainBfs(9253)) assert.equal(steinsGate.get(id), depth, title(id));
+  for (const [id, depth] of plainBfs(9253)) if (steinsGate.has(id)) assert.equal(steinsGate.get(id), depth, title(id));
 });
 
 test('caps cut deterministically and say so', () => {

@@ -1,4 +1,4 @@
-import type { Titles } from './anime.ts';
+import type { FuzzyDate, Titles } from './anime.ts';
 import { defaultPolicy, type FranchisePolicy } from './franchise-policy.ts';
 import { inverseOf, type Relation } from './relation-type.ts';
 import { shareTitleStem } from './title-stem.ts';
@@ -12,7 +12,10 @@ import { shareTitleStem } from './title-stem.ts';
  * edges sit beside AniList's) and the walk over the network meet the same graph. A whole TV
  * series that claims a member that way while the member answers only OTHER or CHARACTER needs
  * a shared title stem (see StatedGraph): that is how AniList marks another work of the same
- * setting (Robotics;Notes and Chaos;Head).
+ * setting (Robotics;Notes and Chaos;Head). Setting crossovers: when such a series has a line
+ * of its own, the member is a whole series with a line of its own too, and the two did not
+ * begin within a year of each other, the claim is not climbed from the series' side either:
+ * two franchises sharing a setting (Steins;Gate naming Chaos;Head, Umineko naming Higurashi).
  *
  * OTHER and CHARACTER edges (when not followed) join two entries only where they evidently
  * belong together:
@@ -51,6 +54,11 @@ const WALKED_SOURCE = 'anilist';
 const LOOSE_TYPES: ReadonlySet<string> = new Set(['OTHER', 'CHARACTER']);
 /** Whole series: their one-way claims on a member need title evidence (see links()). */
 const SERIES_FORMATS: ReadonlySet<string> = new Set(['TV', 'TV_SHORT']);
+/**
+ * Months apart two series must have begun for a PARENT claim between them to read as a shared
+ * setting rather than a companion series aired alongside (see StatedGraph.settingCrossover).
+ */
+const COMPANION_MONTHS = 12;
 /** Formats of the short extras a loose link may bring in when they lead nowhere else. */
 const EXTRA_FORMATS: ReadonlySet<string> = new Set(['MUSIC', 'SPECIAL', 'ONA']);
 
@@ -60,6 +68,8 @@ export interface WalkEntry {
   edges: readonly Relation[];
   titles: Titles;
   format: string | null;
+  /** When it began airing; undefined or null when unknown (then nothing shows it a companion series: see settingCrossover). */
+  startDate?: FuzzyDate | null;
 }
 
 /** Titles of an entry nothing is known of but its edges: no title evidence either way. */
@@ -74,7 +84,7 @@ export interface FranchiseWalkResult {
   members: Map<number, number>;
   /** True when maxEntries or maxDepth left out entries the policy would have followed. */
   truncated: boolean;
-  /** Members where the crossover rule stopped the walk before a parent outside the franchise, ascending. */
+  /** Members where a crossover rule (rule 4 or setting crossovers) stopped the walk before a parent outside the franchise, ascending. */
   bridges: number[];
 }
 
@@ -130,6 +140,8 @@ interface Link {
   parent: boolean;
   /** OTHER or CHARACTER, not followed. */
   loose: boolean;
+  /** A PARENT the setting-crossover rule reads as OTHER (see StatedGraph.settingCrossover). */
+  setting: boolean;
 }
 
 type Links = Map<number, Map<number, Link>>;
@@ -317,7 +329,10 @@ class Walk implements FranchiseWalk {
       }
       level = next;
     }
-    const bridges = heldBack.filter((id) => [...links.get(id)!].some(([to, l]) => l.parent && !l.followed && !members.has(to))).sort((a, b) => a - b);
+    const heldOut = (id: number, parent: (link: Link) => boolean) => [...(links.get(id) ?? [])].some(([to, l]) => parent(l) && !members.has(to));
+    const bridges = [
+      ...new Set([...heldBack.filter((id) => heldOut(id, (l) => l.parent && !l.followed)), ...[...members.keys()].filter((id) => heldOut(id, (l) => l.setting))]),
+    ].sort((a, b) => a - b);
     // While the entry cap binds, a level that is not complete yet may still lose its place
     // to entries nearer the start: fetch it only once the levels above are all visited.
     const fetchThrough = members.size === maxEntries ? visitedThrough + 1 : Infinity;
@@ -443,8 +458,10 @@ class StatedGraph {
       const types = this.stated.get(from)?.get(to);
       if (!types) continue;
       const doubted = this.doubted(from, to);
+      const crossover = doubted && this.settingCrossover(from, to);
       for (const type of types) {
-        this.mark(link, type);
+        if (crossover && type === 'PARENT') link.setting = true;
+        this.mark(link, crossover && type === 'PARENT' ? 'OTHER' : type);
         this.mark(back, doubted && this.policy.follow.has(type) ? 'OTHER' : inverseOf(type));
       }
     }
@@ -453,7 +470,7 @@ class StatedGraph {
   private emptyLink(from: number, to: number): Link {
     let out = this.links.get(from);
     if (!out) this.links.set(from, (out = new Map()));
-    const link: Link = { followed: false, parent: false, loose: false };
+    const link: Link = { followed: false, parent: false, loose: false, setting: false };
     out.set(to, link);
     return link;
   }
@@ -473,4 +490,41 @@ class StatedGraph {
     const to = this.entryOf(member);
     return !!from && !!to && SERIES_FORMATS.has(from.format ?? '') && !shareTitleStem(from.titles, to.titles);
   }
+
+  /**
+   * The setting-crossover rule, for a doubted claim: whether the series' PARENT edge joins two
+   * franchises that share a setting, so that the walk does not climb it either. It does when
+   * the member is a whole series too, each of the two has a line of its own (a followed edge
+   * to a third entry, in its own edges), and they are not known to have begun within
+   * COMPANION_MONTHS of each other:
+   * Steins;Gate names ChäoS;HEAd, Umineko names Higurashi, Dual! names Tenchi Muyo! GXP. A
+   * series with no line of its own naming another's head its parent is a spin-off of it
+   * (Meshimase Lodoss-tou Senki, Ohayou! Ninja-tai Gatchaman), and one begun alongside it
+   * is a companion (Naoe-kun wa Yasesasetai. beside Elf-san wa Yaserarenai.): both stay.
+   */
+  private settingCrossover(claimant: number, member: number): boolean {
+    const from = this.entryOf(claimant)!;
+    const to = this.entryOf(member)!;
+    if (!SERIES_FORMATS.has(to.format ?? '')) return false;
+    if (!this.hasOwnLine(claimant, from, member) || !this.hasOwnLine(member, to, claimant)) return false;
+    // Only dates known to be close make a companion: an entry handed without its date (a
+    // nested node, an announced series) is judged by its lines and titles alone.
+    const apart = monthsApart(from.startDate, to.startDate);
+    return apart === null || apart >= COMPANION_MONTHS;
+  }
+
+  /** Whether the entry's own edges link it by a followed type to an entry other than `besides`. */
+  private hasOwnLine(id: number, entry: WalkEntry, besides: number): boolean {
+    return entry.edges.some((edge) => {
+      if (edge.source !== WALKED_SOURCE || !this.policy.follow.has(edge.type)) return false;
+      const other = edge.from === id ? edge.to : edge.to === id ? edge.from : id;
+      return other !== id && other !== besides;
+    });
+  }
+}
+
+/** Whole months between two start dates (a missing month counts as January), or null when a year is unknown. */
+function monthsApart(a: FuzzyDate | null | undefined, b: FuzzyDate | null | undefined): number | null {
+  if (a?.year == null || b?.year == null) return null;
+  return Math.abs(a.year * 12 + (a.month ?? 1) - (b.year * 12 + (b.month ?? 1)));
 }

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/catalog.ts';
-import { relationsFromCatalog, walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
-import { walkFranchise } from './franchise-walk.ts';
+import { AOT, catalogFranchise } from '../../test/support/catalog-franchise.ts';
 import { recommendedOrder, WATCH_ROLES, type OrderEntry, type RecommendedEntry } from './recommended-order.ts';
 import type { Relation } from './relation-type.ts';
 
@@ -29,12 +28,8 @@ function orderEntry(id: number): OrderEntry {
 
 /** A franchise as the reader hands it to the order: its members and AniList's edges among them. */
 function franchise(root: number): { members: OrderEntry[]; relations: Relation[] } {
-  const ids = [...walkFranchise(root, (id) => {
-    const media = catalog.media.get(id);
-    return media && walkEntryFromCatalog(media);
-  }).members.keys()];
-  const members = new Set(ids);
-  return { members: ids.map(orderEntry), relations: ids.flatMap((id) => relationsFromCatalog(catalog.media.get(id)!)).filter((r) => members.has(r.to)) };
+  const { ids, relations } = catalogFranchise(catalog, root);
+  return { members: ids.map(orderEntry), relations };
 }
 
 function recommended(root: number): RecommendedEntry[] {
@@ -47,14 +42,8 @@ const roleOf = (order: RecommendedEntry[], id: number) => order.find((e) => e.id
 const before = (order: RecommendedEntry[], a: number, b: number) => ids(order).indexOf(a) < ids(order).indexOf(b);
 
 test('Attack on Titan: release order with the story first, compilations optional, extras after it all', () => {
-  const order = recommended(16498);
-  const S1 = 16498;
-  const CRIMSON_BOW = 20691;
-  const WINGS_OF_FREEDOM = 20692;
-  const NO_REGRETS = 20811;
-  const S3 = 99147;
-  const LOST_GIRLS = 99634;
-  const FINAL_CHAPTERS_2 = 162314;
+  const order = recommended(AOT.S1);
+  const { S1, CRIMSON_BOW, WINGS_OF_FREEDOM, NO_REGRETS, S3, LOST_GIRLS, FINAL_CHAPTERS_SPECIAL_2: FINAL_CHAPTERS_2 } = AOT;
   assert.equal(order[0].id, S1, 'a prequel made later (No Regrets) does not come first');
   assert.deepEqual(order[0], { id: S1, role: 'main', reason: 'main story, where it aired' });
   assert.ok(before(order, CRIMSON_BOW, NO_REGRETS) && before(order, WINGS_OF_FREEDOM, NO_REGRETS), 'the two compilation films together, where the first came out');
@@ -146,6 +135,50 @@ test('a remake that overtook the original leads; the original follows as its own
   assert.deepEqual(order.map((e) => e.role), ['main', 'main', 'alternative', 'alternative', 'alternative', 'extra']);
   assert.equal(order[2].reason, 'another continuity: its own block after #10, where it aired');
   assert.equal(order[5].reason, 'music video: after the main story');
+});
+
+test('a continuity is judged by its own story: a popular side story does not make it lead', () => {
+  // Tenchi Universe (1995) holds the franchise's most popular entry, its side story Isekai no
+  // Seikishi Monogatari (2009, scored 73); the 1992 OVAs (73) beat Tenchi Universe itself (71).
+  const tenchi = recommended(696);
+  assert.deepEqual(ids(tenchi).slice(0, 3), [539, 177457, 1146], 'the 1992 OVAs first');
+  assert.equal(roleOf(tenchi, 696), 'alternative');
+  // Urusei Yatsura: Beautiful Dreamer (78), a side story of the 1981 series (74), no longer
+  // outweighs the 2022 remake's second season (78).
+  const urusei = recommended(1293);
+  assert.deepEqual(ids(urusei).slice(0, 3), [143277, 155645, 1293]);
+  // A small graph: the old continuity's side story is the most popular entry of all.
+  const members = [
+    entry(1, '1990-01-01', 'TV', { popularity: 1000 }),
+    entry(2, '1992-01-01', 'MOVIE', { popularity: 9000 }),
+    entry(10, '2020-01-01', 'TV', { popularity: 3000 }),
+  ];
+  const relations = [rel(2, 1, 'PARENT'), rel(10, 1, 'ALTERNATIVE')];
+  assert.deepEqual(ids(recommendedOrder(members, relations)), [10, 1, 2]);
+});
+
+test('a chibi or comedy spin-off continued by short sequels: the sequels are extras too', () => {
+  // Re:Zero's Break Time: the 2016 and 2020 seasons are tagged Parody; the 2021 one (an ONA) carries no tag, only its PREQUEL edge.
+  const rezero = recommended(21355);
+  assert.equal(roleOf(rezero, 900437), 'extra');
+  // Motto Marutto Railgun: the first is comedy only, its S and T sequels add Sci-Fi.
+  const toaru = recommended(4654);
+  for (const id of [8023, 19697, 122041]) assert.equal(roleOf(toaru, id), 'extra', `${id}`);
+  // Sword Art Offline's Ordinal Scale episode (Comedy, Fantasy) follows Sword Art Offline II.
+  const sao = recommended(11757);
+  assert.equal(roleOf(sao, 101965), 'extra');
+  // Sequels on the main line are never pulled along: Sword Art Online II stays main.
+  assert.equal(roleOf(sao, 20594), 'main');
+});
+
+test('promotional films are extras whatever the format; picture dramas stand where they aired', () => {
+  const sao = recommended(11757);
+  // FULLDIVE's opening film, two minutes long, filed as a MOVIE.
+  assert.deepEqual(sao.find((e) => e.id === 157058), { id: 157058, role: 'extra', reason: 'promotional film: after the main story' });
+  // Code Geass' picture dramas are comedy only, yet side stories told in stills.
+  const geass = recommended(1575);
+  for (const id of [125783, 117408]) assert.equal(roleOf(geass, id), 'side', `${id}`);
+  assert.ok(before(geass, 117408, 9591), 'before the BABA theatre, a chibi extra');
 });
 
 test('every member once with a role and a reason, whatever the input order (loops: see watch-order.test.ts)', () => {

@@ -49,9 +49,9 @@ export interface OrderEntry extends WatchEntry {
  *    SUMMARY, COMPILATION, CONTAINS) split the franchise into components; a component with
  *    a series in it (TV, ONA, OVA) that only an ALTERNATIVE edge joins to the rest is
  *    another continuity (Brotherhood and the 2003 Fullmetal Alchemist, the 2011 and 1999
- *    Hunter x Hunter). The one most people start with (the most popular entry, then the
- *    best score, then the most episodes) leads; every other continuity follows as its own
- *    block, in order of its first release. A component of films only is a retelling (the
+ *    Hunter x Hunter). The one most people start with (the most popular entry of its own
+ *    story, side stories left out; then the best score, then the most episodes) leads;
+ *    every other continuity follows as its own block, in order of its first release. A component of films only is a retelling (the
  *    Rebuild of Evangelion, the Macross Frontier films): it stays where it came out.
  * 3. Film series stay together: films linked film to film by SEQUEL/PREQUEL, each made
  *    within three years of the one before, stand where the first of them came out.
@@ -61,7 +61,10 @@ export interface OrderEntry extends WatchEntry {
  *    hard constraints over the order above; loops in the data are broken by that order.
  * 5. Extras (music videos, parody and chibi spin-offs, promotional films) come after
  *    everything else, in release order. Parody and chibi are judged against the entry the
- *    franchise is known for: Gintama and Hetalia carry the Parody tag themselves.
+ *    franchise is known for: Gintama and Hetalia carry the Parody tag themselves. The short
+ *    sequels of such a spin-off are more of it (continueExtras). A promotional film is an
+ *    extra in any format when it runs a few minutes; a picture drama (a side story told in
+ *    stills) is never taken for a comedy extra.
  * 6. Recaps and compilations are optional and stand where they aired: a member names them
  *    its SUMMARY or COMPILATION, they say they CONTAIN it, their title says recap, or they
  *    are films that are the ALTERNATIVE of exactly one series, begun at most three years
@@ -81,6 +84,7 @@ export function recommendedOrder(
     const kind = graph.extraKind(e, anchor, mainLine);
     if (kind) extras.set(e.id, kind);
   }
+  graph.continueExtras(extras, mainLine);
   const component = graph.components(entries.filter((e) => !extras.has(e.id)).map((e) => e.id));
   const { blocks, lead, retellings } = graph.continuities(component);
   const films = graph.filmSeries(new Set(extras.keys()));
@@ -109,6 +113,10 @@ const SHORT_FORMATS: ReadonlySet<string> = new Set(['SPECIAL', 'ONA', 'OVA', 'TV
 const CHIBI_TITLE = /\b(chibi|chimi|petit|puchi|4-?koma|mini anime)\b|gekijou\b(?!ban)/i;
 const PROMO_TITLE = /\b(pv|pvs|cm|cms|trailer|commercial|opening (movie|video|eizou)|shuunen kinen|\d+(st|nd|rd|th) anniversary)\b/i;
 const RECAP_TITLE = /\b(recap|soushuuhen|digest|review special)\b/i;
+/** Extra kinds (see extraKind) that are not spin-offs with seasons of their own. */
+const NOT_SPIN_OFFS: ReadonlySet<string> = new Set(['music video', 'promotional film']);
+/** Side stories told in still pictures: they stand where they aired, however comic. */
+const PICTURE_DRAMA_TITLE = /\bpicture drama/i;
 /** Most years between two films of one film series. */
 const FILM_SERIES_YEARS = 3;
 /** A film this close after the series it retells is a compilation of it. */
@@ -273,18 +281,46 @@ class FranchiseGraph {
     // What a member names its summary is a recap, whatever else it looks like.
     if (this.recaps.has(e.id)) return undefined;
     const short = SHORT_FORMATS.has(e.format ?? '');
-    if (short && titled(e, PROMO_TITLE)) return 'promotional film';
+    // A promotional film is short whatever format AniList files it under (an opening film as a MOVIE).
+    const minutes = e.duration !== null && e.duration <= SHORT_MINUTES;
+    if ((short || minutes) && titled(e, PROMO_TITLE)) return 'promotional film';
     if (mainLine.includes(e)) return undefined;
     // Gintama, Hetalia and Haruhi are tagged Parody themselves: only a tag the main line lacks tells.
     const newTag = (tag: string) => e.tags.includes(tag) && !mainLine.some((m) => m.tags.includes(tag));
     if (newTag('Super Deformed') || newTag('Parody')) return 'parody or chibi spin-off';
     if (!short) return undefined;
     if (titled(e, CHIBI_TITLE)) return 'chibi spin-off';
+    if (titled(e, PICTURE_DRAMA_TITLE)) return undefined;
     const gagShort = (x: OrderEntry) => x.genres.includes('Comedy') && x.duration !== null && x.duration <= SHORT_MINUTES;
     if (gagShort(e) && !gagShort(anchor)) return 'comedy short';
     const comedyOnly = (x: OrderEntry) => x.genres.length === 1 && x.genres[0] === 'Comedy';
     if (comedyOnly(e) && !comedyOnly(anchor)) return 'comedy special';
     return undefined;
+  }
+
+  /**
+   * The sequels and prequels of a parody, chibi or comedy spin-off, when they are short
+   * (specials, ONAs, OVAs, TV shorts) and off the main line, are more of the same spin-off:
+   * a chibi series' later seasons carry no Parody tag or gag length of their own more often
+   * than not (Re:Zero's Break Time, Railgun's Motto Marutto Railgun).
+   */
+  continueExtras(extras: Map<number, string>, mainLine: readonly OrderEntry[]): void {
+    const onMainLine = new Set(mainLine.map((e) => e.id));
+    // A music video's or a promotion's sequel is not more of a spin-off.
+    const spinOff = (id: number) => {
+      const kind = extras.get(id);
+      return kind !== undefined && !NOT_SPIN_OFFS.has(kind) ? kind : undefined;
+    };
+    for (let queue = [...extras.keys()].filter((id) => spinOff(id) !== undefined); queue.length > 0; ) {
+      const from = queue.shift()!;
+      const kind = spinOff(from)!;
+      for (const id of [...(this.sequels.get(from) ?? []), ...(this.prequels.get(from) ?? [])]) {
+        const e = this.byId.get(id)!;
+        if (extras.has(id) || onMainLine.has(id) || this.recaps.has(id) || !SHORT_FORMATS.has(e.format ?? '')) continue;
+        extras.set(id, kind);
+        queue.push(id);
+      }
+    }
   }
 
   /** The series a film retells shortly after it ended (a compilation), if any. */
@@ -335,7 +371,14 @@ class FranchiseGraph {
     const retellings = new Map<number, number>();
     const blocks = new Map<number, number>();
     if (continuities.length === 0) return { blocks, lead: undefined, retellings };
-    const best = new Map(continuities.map((c) => [c, mostWatched(members.get(c)!)!]));
+    // A continuity is judged by its own story, not by its side stories: a popular side story
+    // says how far fans of a continuity went, not which one people start with. Tenchi Muyo!'s
+    // 1992 OVAs lead Tenchi Universe, whose isekai side story is the franchise's most popular entry.
+    const story = (c: number) => {
+      const own = members.get(c)!.filter((e) => this.parentsOf(e).length === 0);
+      return own.length > 0 ? own : members.get(c)!;
+    };
+    const best = new Map(continuities.map((c) => [c, mostWatched(story(c))!]));
     const leader = mostWatched([...best.values()])!;
     const lead = continuities.find((c) => best.get(c) === leader)!;
     const others = continuities.filter((c) => c !== lead);

@@ -1,26 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/catalog.ts';
-import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
-import { walkFranchise } from './franchise-walk.ts';
+import { AOT, catalogFranchise } from '../../test/support/catalog-franchise.ts';
 import type { Relation } from './relation-type.ts';
 import { recommendedOrder } from './recommended-order.ts';
 import { releaseOrder, storyOrder, type WatchEntry } from './watch-order.ts';
 
 const catalog = await loadCatalog({ anilistOnly: true });
 
-function catalogEdges(id: number): Relation[] | undefined {
-  return catalog.media.get(id)?.relations.map((r) => ({ from: id, to: r.id, type: r.relationType, source: 'anilist' }));
-}
-
 /** A franchise as the store would hand it to the orders: members and their relations. */
 function franchise(root: number): { members: WatchEntry[]; relations: Relation[] } {
-  const ids = [...walkFranchise(root, (id) => {
-    const media = catalog.media.get(id);
-    return media && walkEntryFromCatalog(media);
-  }).members.keys()];
-  const members = new Set(ids);
-  return { members: ids.map((id) => catalog.media.get(id)!), relations: ids.flatMap((id) => catalogEdges(id)!).filter((r) => members.has(r.to)) };
+  const { ids, relations } = catalogFranchise(catalog, root);
+  return { members: ids.map((id) => catalog.media.get(id)!), relations };
 }
 
 const entry = (id: number, date: string, format: string | null = 'TV'): WatchEntry => {
@@ -28,32 +19,6 @@ const entry = (id: number, date: string, format: string | null = 'TV'): WatchEnt
   return { id, format, startDate: { year, month, day } };
 };
 const rel = (from: number, to: number, type: string): Relation => ({ from, to, type, source: 'anilist' });
-
-const AOT = {
-  S1: 16498,
-  OAD: 18397,
-  CRIMSON_BOW: 20691,
-  NO_REGRETS: 20811,
-  WINGS_OF_FREEDOM: 20692,
-  JUNIOR_HIGH: 21281,
-  S2: 20958,
-  LOST_GIRLS: 99634,
-  ROAR_OF_AWAKENING: 100465,
-  S3: 99147,
-  S3_PART_2: 104578,
-  CHRONICLE: 119113,
-  FINAL_SEASON: 110277,
-  FINAL_SEASON_PART_2: 131681,
-  FINAL_CHAPTERS: 146984,
-  FINAL_CHAPTERS_SPECIAL_2: 162314, // 2023, month and day unknown
-  // Members through one-way edges: each names a season its PARENT, the season lists it as OTHER.
-  CHIBI_1: 19391,
-  SKYTREE: 110640,
-  REQUIEM_MV: 150005,
-  CHIBI_LEVI: 108942,
-  CHIBI_LEVI_2: 900390, // 2019, month and day unknown
-  CHIBI_FINAL: 139754,
-};
 
 test('Attack on Titan in release order', () => {
   const { members } = franchise(AOT.S1);

@@ -4,6 +4,7 @@ import { WATCH_ROLES, type WatchRole } from '../domain/recommended-order.ts';
 import { TITLE_MATCHES } from '../domain/title-ranking.ts';
 import type { FranchiseView } from '../ingest/franchise-view.ts';
 import type { JobView } from '../ingest/ingest-service.ts';
+import type { ProgressEvent } from '../ingest/progress-event.ts';
 
 // Response schemas document the API in openapi.json; handlers return the domain types,
 // and the `conforms` checks at the bottom keep the two from drifting apart at compile time.
@@ -163,6 +164,27 @@ export const jobSchema = z
   })
   .openapi('Job');
 
+/** What every job event carries: its job, its place in the job's stream and when it happened. */
+const eventBase = {
+  jobId: z.string(),
+  seq: z.number().int().min(1).openapi({ description: 'Grows by one per event of the job; also the SSE `id:`, so a reader resumes after it (Last-Event-ID)' }),
+  at: z.string().openapi({ description: 'ISO 8601 time the event was published' }),
+};
+
+/** One event of `GET /api/jobs/{id}/events`, told apart by `type` (also the SSE `event:` name). */
+export const jobEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({ ...eventBase, type: z.literal('progress'), progress }).openapi('JobProgressEvent', { description: 'A phase moved: done, total, failed and the estimated time left' }),
+    z
+      .object({ ...eventBase, type: z.literal('entries'), phase: progress.shape.phase, ids: z.array(z.number().int()) })
+      .openapi('JobEntriesEvent', { description: 'Entries just stored (AniList ids): refetch the franchise to show them' }),
+    z.object({ ...eventBase, type: z.literal('failure'), failure }).openapi('JobFailureEvent', { description: 'One entry an upstream failed to deliver after the retries' }),
+    z
+      .object({ ...eventBase, type: z.literal('state'), status: jobStatus, franchiseId: z.number().int().nullable() })
+      .openapi('JobStateEvent', { description: 'The job changed state; the stream ends after the one with a final status' }),
+  ])
+  .openapi('JobEvent');
+
 export const jobEnvelopeSchema = z.object({ job: jobSchema }).openapi('JobEnvelope');
 
 export const searchResultSchema = z
@@ -198,3 +220,4 @@ const conforms = <Schema extends z.ZodType>(_schema: Schema, check: (value: neve
 conforms(animeSchema, (v: StoredAnime) => v);
 conforms(franchiseSchema, (v: FranchiseView) => v);
 conforms(jobSchema, (v: JobView) => v);
+conforms(jobEventSchema, (v: ProgressEvent) => v);

@@ -69,11 +69,8 @@ export class FranchiseEnrichment {
   /** Entries with MAL edges to anime not stored yet: discovery may still store them. */
   private readonly deferred: { id: number; full: JikanFull }[] = [];
   private readonly concurrency: number;
-  private total = 0;
-  private finished = 0;
-  private enriched = 0;
-  private missing = 0;
-  private malRelations = 0;
+  /** Entries offered (stale ones), finished, enriched, missing on MAL; MAL relations stored. */
+  private readonly counts = { total: 0, finished: 0, enriched: 0, missing: 0, malRelations: 0 };
   private workers = 0;
   /** Offers still reading the store, and retry waits: the queue may still grow while any run. */
   private pendingOffers = 0;
@@ -92,9 +89,9 @@ export class FranchiseEnrichment {
     this.done = idle.then(() => {
       if (this.error) throw this.error;
       return {
-        enriched: this.enriched,
-        missing: this.missing,
-        malRelations: this.malRelations,
+        enriched: this.counts.enriched,
+        missing: this.counts.missing,
+        malRelations: this.counts.malRelations,
         failures: [...this.failures.values()],
         cancelled: this.cutShort,
       };
@@ -114,7 +111,7 @@ export class FranchiseEnrichment {
     this.deps.store.anime
       .malStaleIds(fresh, this.deps.clock.now())
       .then((stale) => {
-        this.total += stale.length;
+        this.counts.total += stale.length;
         this.queue.push(...stale);
       })
       .catch((error: unknown) => {
@@ -169,7 +166,7 @@ export class FranchiseEnrichment {
         await storing(
           () => `MAL data of anime ${id}`,
           async () => {
-            if (edges.length > 0) this.malRelations += (await this.deps.store.relations.upsertMany(edges)).stored;
+            if (edges.length > 0) this.counts.malRelations += (await this.deps.store.relations.upsertMany(edges)).stored;
             await this.deps.store.anime.setMal(id, full.info);
           },
         );
@@ -207,11 +204,11 @@ export class FranchiseEnrichment {
         async () => {
           if (fetched === null) {
             await store.anime.setMal(id, { score: null, rank: null, members: null, rating: null, status: 'missing', fetchedAt: clock.now() });
-            this.missing++;
+            this.counts.missing++;
             return;
           }
           const { edges, unresolved } = await this.malEdges(id, fetched);
-          if (edges.length > 0) this.malRelations += (await store.relations.upsertMany(edges)).stored;
+          if (edges.length > 0) this.counts.malRelations += (await store.relations.upsertMany(edges)).stored;
           if (unresolved && !this.closed) {
             // Shown at once, but stored as fetched long ago: a crash before finishDeferred
             // leaves it stale, so the next run fetches it again instead of losing those edges.
@@ -220,7 +217,7 @@ export class FranchiseEnrichment {
           } else {
             await store.anime.setMal(id, fetched.info);
           }
-          this.enriched++;
+          this.counts.enriched++;
         },
       );
       this.failures.delete(id);
@@ -285,7 +282,7 @@ export class FranchiseEnrichment {
   }
 
   private count(): void {
-    this.finished++;
-    this.options.listener?.progress?.({ done: this.finished, total: this.total, failed: this.failures.size });
+    this.counts.finished++;
+    this.options.listener?.progress?.({ done: this.counts.finished, total: this.counts.total, failed: this.failures.size });
   }
 }

@@ -54,3 +54,25 @@ test('an entry the store knows that names a member as its PARENT is a member, in
   assert.deepEqual(new Map(view.members.map((m) => [m.id, m.depth])), withSpecial.members);
   assert.equal(view.franchise.stale, false);
 });
+
+test('a setting crossover stays out in discovery and in the stored read: Steins;Gate without ChäoS;HEAd', async (t) => {
+  const STEINS_GATE = 9253;
+  const STEINS_GATE_0 = 21127;
+  const CHAOS = [4975, 21126, 98576];
+  const sim = await startFastSimulator();
+  t.after(() => sim.close());
+  const db = await sqliteDatabase();
+  const store = await createStore(db.url);
+  t.after(async () => {
+    await store.close();
+    await db.close();
+  });
+  const upstreams = createUpstreams(loadConfig(testEnv(sim, db.url)), { logger: silentLogger, gates: fastGates() });
+  const discovered = await discoverFranchise(STEINS_GATE, { store, anilist: upstreams.anilist, clock: systemClock, logger: silentLogger }, { policy: defaultPolicy });
+  assert.ok(discovered.members.has(STEINS_GATE_0));
+  assert.deepEqual(CHAOS.filter((id) => discovered.members.has(id)), []);
+  // ChäoS;HEAd was fetched to judge the claim: the read, from the stored dates, judges it the same way.
+  const view = await readFranchise(store, STEINS_GATE, { policy: defaultPolicy, now: Date.now() });
+  assert.ok(view);
+  assert.deepEqual(new Map(view.members.map((m) => [m.id, m.depth])), discovered.members);
+});

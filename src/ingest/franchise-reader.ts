@@ -71,7 +71,7 @@ async function loadStored(store: Pick<Store, 'relations' | 'anime'>, rootId: num
       visits.map((id) => {
         const summary = anime.get(id);
         // An entry without edges is still known (stored, or waiting to be): an empty list rather than undefined.
-        return [id, { edges: edgesOf.get(id) ?? [], titles: summary?.title ?? UNKNOWN_TITLES, format: summary?.format ?? null }] as const;
+        return [id, { edges: edgesOf.get(id) ?? [], titles: summary?.title ?? UNKNOWN_TITLES, format: summary?.format ?? null, startDate: summary?.startDate ?? null }] as const;
       }),
     );
   }

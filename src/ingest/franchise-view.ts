@@ -1,6 +1,6 @@
-import type { FuzzyDate } from '../domain/anime.ts';
 import type { RecommendedEntry } from '../domain/recommended-order.ts';
 import type { RelationSource, RelationType } from '../domain/relation-type.ts';
+import type { AnimeSummary } from '../store/anime-repository.ts';
 
 /**
  * The franchise as every interface shows it: `discover --json`, `GET /api/anime/{id}/franchise`
@@ -36,24 +36,14 @@ export interface WatchOrders {
   story: number[];
 }
 
-export interface FranchiseMember {
-  id: number;
-  idMal: number | null;
+/** A member as the store summarises it, with its display title and its distance from the root. */
+export interface FranchiseMember
+  extends Pick<AnimeSummary, 'id' | 'idMal' | 'format' | 'status' | 'startDate' | 'season' | 'seasonYear' | 'episodes' | 'averageScore' | 'coverImage' | 'coverColor' | 'description'> {
   title: string;
   titles: { romaji: string | null; english: string | null; native: string | null };
-  format: string | null;
-  status: string | null;
-  startDate: FuzzyDate;
-  season: string | null;
-  seasonYear: number | null;
-  episodes: number | null;
   depth: number;
-  averageScore: number | null;
   malScore: number | null;
   malStatus: 'ok' | 'missing' | 'failed' | null;
-  coverImage: string | null;
-  coverColor: string | null;
-  description: string | null;
 }
 
 export interface EntryFailure {

@@ -20,7 +20,7 @@ export async function storedWalkEntries(store: Pick<Store, 'relations' | 'anime'
     store.relations.listTo(ids),
   ]);
   for (const id of ids) byId.set(id, { edges: [], titles: UNKNOWN_TITLES, format: null });
-  for (const a of anime) Object.assign(byId.get(a.id)!, { titles: a.title, format: a.format });
+  for (const a of anime) Object.assign(byId.get(a.id)!, { titles: a.title, format: a.format, startDate: a.startDate });
   for (const edge of [...out, ...waiting]) byId.get(edge.from)?.edges.push(edge);
   for (const edge of into) byId.get(edge.to)?.edges.push(edge);
   return byId;

@@ -5,8 +5,9 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { runClaimedJob } from './claimed-job-run.ts';
+import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { checkRange } from '../check-range.ts';
 
 export interface BullMqJobQueueOptions {
   /** Shared by the queue and its worker (BullMQ opens its own blocking connection beside it). Not closed by the queue. */
@@ -38,15 +39,6 @@ const QUEUE_NAME = 'ingest';
 const RECHECK_MS = 50;
 /** Jobs read from the table per page while sweeping. */
 const SWEEP_PAGE = 500;
-
-function checkRange(name: string, value: number, min: number, max: number, integer = false): number {
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new TypeError(
-      `Expected \`${name}\` to be a finite ${integer ? 'integer' : 'number'} in ${min}-${max}, got \`${value}\` (${typeof value})`,
-    );
-  }
-  return value;
-}
 
 /**
  * The JobQueue when scaled out: BullMQ on Redis hands jobs to worker processes, the store's
@@ -147,13 +139,7 @@ export class BullMqJobQueue implements JobQueue {
     const closing = this.#worker?.close() ?? Promise.resolve();
     for (const controller of this.#running.values()) controller.abort(new JobInterruption('shutdown'));
     if (!(await settlesWithin(closing, graceMs))) {
-      for (const id of this.#running.keys()) {
-        const requeued = await this.#jobs.requeue(id, this.workerId).catch((error: unknown) => {
-          this.#logger.error({ err: error, jobId: id }, 'putting a job back in the queue failed; its lease will expire and another worker retries it');
-          return undefined;
-        });
-        this.#logger.warn({ jobId: id, graceMs, requeued: requeued !== undefined }, 'job still running after the shutdown grace period; not waiting for it');
-      }
+      await requeueOutlived(this.#running.keys(), graceMs, { jobs: this.#jobs, workerId: this.workerId, logger: this.#logger });
       // BullMQ's close waits for its handlers and cannot be hurried once begun: the process
       // exits without it, and BullMQ's stalled check (or the sweep) hands the job out again.
     }

@@ -89,3 +89,18 @@ export async function runClaimedJob(job: Job, controller: AbortController, deps:
   }
   return 'finished';
 }
+
+/**
+ * After a shutdown's grace period: puts each job this worker still runs back in the queue,
+ * so another worker takes it now rather than when its lease expires; the run's own late
+ * writes then fail their compare-and-set on the record.
+ */
+export async function requeueOutlived(ids: Iterable<string>, graceMs: number, deps: Pick<ClaimedJobRunDeps, 'jobs' | 'workerId' | 'logger'>): Promise<void> {
+  for (const id of ids) {
+    const requeued = await deps.jobs.requeue(id, deps.workerId).catch((error: unknown) => {
+      deps.logger.error({ err: error, jobId: id }, 'putting a job back in the queue failed; its lease will expire and another worker retries it');
+      return undefined;
+    });
+    deps.logger.warn({ jobId: id, graceMs, requeued: requeued !== undefined }, 'job still running after the shutdown grace period; not waiting for it');
+  }
+}

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { runClaimedJob } from './claimed-job-run.ts';
+import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { checkRange } from '../check-range.ts';
 
 export interface InProcessJobQueueOptions {
   /** Jobs run at once by this process. Default 4 (WORKER_CONCURRENCY), integer 1-64. */
@@ -25,15 +26,6 @@ export interface InProcessJobQueueOptions {
   workerId?: string;
   clock?: Clock;
   logger?: Logger;
-}
-
-function checkRange(name: string, value: number, min: number, max: number, integer = false): number {
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new TypeError(
-      `Expected \`${name}\` to be a finite ${integer ? 'integer' : 'number'} in ${min}-${max}, got \`${value}\` (${typeof value})`,
-    );
-  }
-  return value;
 }
 
 interface Running {
@@ -111,15 +103,7 @@ export class InProcessJobQueue implements JobQueue {
     const running = [...this.#running.entries()];
     for (const [, { controller }] of running) controller.abort(new JobInterruption('shutdown'));
     if (await settlesWithin(Promise.all(running.map(([, r]) => r.done)), graceMs)) return;
-    // A handler that outlived the grace period: its job goes back now, and the run's own
-    // late writes fail their compare-and-set on the record.
-    for (const [id] of this.#running) {
-      const requeued = await this.#jobs.requeue(id, this.workerId).catch((error: unknown) => {
-        this.#logger.error({ err: error, jobId: id }, 'putting a job back in the queue failed; its lease will expire and another worker retries it');
-        return undefined;
-      });
-      this.#logger.warn({ jobId: id, graceMs, requeued: requeued !== undefined }, 'job still running after the shutdown grace period; not waiting for it');
-    }
+    await requeueOutlived(this.#running.keys(), graceMs, { jobs: this.#jobs, workerId: this.workerId, logger: this.#logger });
   }
 
   /** Jobs running in this process now; lets tests and metrics see the concurrency. */

@@ -5,6 +5,7 @@ import {
   type ProgressBus,
   type ProgressEvent,
 } from '../ingest/progress-event.ts';
+import { checkRange } from '../check-range.ts';
 
 export interface MemoryProgressBusOptions {
   /**
@@ -30,13 +31,6 @@ interface JobStream {
   listeners: Set<(event: ProgressEvent) => void>;
   /** Drops this history after the final state; cleared if the job publishes again. */
   expiry: NodeJS.Timeout | null;
-}
-
-function checkRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number in ${min}-${max}, got \`${value}\` (${typeof value})`);
-  }
-  return value;
 }
 
 /** The in-process ProgressBus: one process runs both the jobs and the API. */

@@ -8,6 +8,7 @@ import {
 } from '../ingest/progress-event.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { redisKey } from '../redis/redis-connection.ts';
+import { checkRange } from '../check-range.ts';
 
 export interface RedisProgressBusOptions {
   /** Commands (publish, replay). The bus does not close it. */
@@ -61,13 +62,6 @@ interface Channel {
   subscriptions: Set<Subscription>;
   /** Resolves once Redis confirmed the subscription: from then on no event is missed. */
   ready: Promise<unknown>;
-}
-
-function checkRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number in ${min}-${max}, got \`${value}\` (${typeof value})`);
-  }
-  return value;
 }
 
 /**

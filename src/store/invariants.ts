@@ -13,7 +13,7 @@ export interface InvariantReport {
 const SHOWN = 5;
 
 /**
- * Checks the whole store against the data model's promises (DESIGN.md section 3). Reads
+ * Checks the whole store against the data model's promises (docs/storage.md). Reads
  * every relation into memory: a diagnostic for tests and `--check` runs, not a hot path
  * (the full catalog's ~45k edges take well under a second).
  */

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../errors.ts';
-import { animeIdParams, flag, malIdParams, problems } from '../openapi-parts.ts';
+import { animeIdParams, flag, malIdParams, problems, SPENDING_READ_SECURITY } from '../openapi-parts.ts';
 import { conditionalResponse } from '../conditional-response.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
 import { animeSchema, franchiseSchema, jobEnvelopeSchema } from '../schemas.ts';
@@ -8,6 +8,7 @@ import { animeSchema, franchiseSchema, jobEnvelopeSchema } from '../schemas.ts';
 const getAnime = createRoute({
   method: 'get',
   path: '/api/anime/{id}',
+  operationId: 'getAnime',
   tags: ['anime'],
   summary: 'One stored anime by AniList id',
   request: { params: animeIdParams },
@@ -20,6 +21,7 @@ const getAnime = createRoute({
 const getAnimeByMal = createRoute({
   method: 'get',
   path: '/api/anime/mal/{malId}',
+  operationId: 'getAnimeByMalId',
   tags: ['anime'],
   summary: 'One stored anime by MyAnimeList id',
   request: { params: malIdParams },
@@ -32,7 +34,10 @@ const getAnimeByMal = createRoute({
 const getFranchise = createRoute({
   method: 'get',
   path: '/api/anime/{id}/franchise',
+  operationId: 'getFranchise',
   tags: ['anime'],
+  // Not stored, or stale: the read starts an ingest or a refresh, which spends upstream budget.
+  security: SPENDING_READ_SECURITY,
   summary: 'The franchise of an anime; starts its ingest when it is not stored yet',
   description:
     'Stored: 200 with the franchise at once; `franchise.stale` is true when stored data is past its freshness TTL, and a refresh ' +

@@ -13,13 +13,14 @@ const COVER_MAX_AGE_S = 7 * 24 * 3600;
 const getCover = createRoute({
   method: 'get',
   path: '/api/anime/{id}/cover',
+  operationId: 'getCover',
   tags: ['anime'],
   summary: "An anime's cover image, from this server's own origin",
   description:
     'Serves the cover AniList gives for a stored entry, fetched once from its image host and cached (JPEG, PNG, GIF, WebP or AVIF; ' +
     'never SVG), with an ETag and a week of Cache-Control. Only the URL stored for the entry is ever fetched, only from the ' +
     'image hosts in COVER_HOSTS and the ANILIST_URL/JIKAN_URL origins. 404 when there is no cover to be had; 502/504 when ' +
-    'the image host failed, 503 when the cover gate is busy (try again after Retry-After). No token needed: see the README on why a cover is not a write.',
+    'the image host failed, 503 when the cover gate is busy (try again after Retry-After). No token needed: a cover spends no AniList or Jikan budget (docs/security.md).',
   request: {
     params: animeIdParams,
     query: z.object({

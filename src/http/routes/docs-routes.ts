@@ -1,3 +1,4 @@
+import { BEARER_SCHEME } from '../openapi-parts.ts';
 import type { ApiApp } from '../route-deps.ts';
 
 const DOCUMENT = {
@@ -11,10 +12,17 @@ const DOCUMENT = {
   },
 };
 
-type Operation = { summary?: string; description?: string; parameters?: { name: string; in: string; required?: boolean; description?: string }[]; responses?: Record<string, { description?: string }> };
+type Operation = { operationId?: string; security?: Record<string, string[]>[]; summary?: string; description?: string; parameters?: { name: string; in: string; required?: boolean; description?: string }[]; responses?: Record<string, { description?: string }> };
 
 /** `GET /api/openapi.json` (generated from the route schemas) and a self-contained page listing it at `/api/docs`. */
 export function registerDocsRoutes(app: ApiApp): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'The server\'s TSUNAGU_API_TOKEN. Only asked for when the server has one: then every POST needs it, and so does a read ' +
+      'that would spend AniList or Jikan budget (a franchise read that starts an ingest or refresh, a search with remote=true).',
+  });
   app.doc('/api/openapi.json', DOCUMENT);
   let page: string | null = null;
   app.get('/api/docs', (c) => {
@@ -35,8 +43,9 @@ function renderDocs(document: { paths?: Record<string, Record<string, Operation>
         .map(([status, r]) => `<li><code>${esc(status)}</code> ${esc(r.description ?? '')}</li>`)
         .join('');
       sections.push(
-        `<section><h2><code>${esc(method.toUpperCase())} ${esc(path)}</code></h2>` +
+        `<section id="${esc(op.operationId ?? '')}"><h2><code>${esc(method.toUpperCase())} ${esc(path)}</code> <small>${esc(op.operationId ?? '')}</small></h2>` +
           `<p>${esc(op.summary ?? '')}</p>${op.description ? `<p>${esc(op.description)}</p>` : ''}` +
+          (op.security ? `<p>Bearer token: ${op.security.some((r) => Object.keys(r).length === 0) ? 'when it spends upstream budget' : 'always'} (when the server has one)</p>` : '') +
           (params ? `<h3>Parameters</h3><ul>${params}</ul>` : '') +
           `<h3>Responses</h3><ul>${responses}</ul></section>`,
       );

@@ -2,16 +2,18 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../errors.ts';
 import { FINAL_STATUSES } from '../../ingest/progress-event.ts';
 import { streamJobEvents } from '../job-event-stream.ts';
-import { jobIdParams, problems, wholeNumber } from '../openapi-parts.ts';
+import { jobIdParams, problems, wholeNumber, WRITE_SECURITY } from '../openapi-parts.ts';
 import { CachedBody } from '../cached-body.ts';
 import { conditionalResponse } from '../conditional-response.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
-import { jobEnvelopeSchema } from '../schemas.ts';
+import { jobEnvelopeSchema, jobEventSchema } from '../schemas.ts';
 
 const ingest = createRoute({
   method: 'post',
   path: '/api/ingest',
+  operationId: 'startIngest',
   tags: ['jobs'],
+  security: WRITE_SECURITY,
   summary: 'Start (or join) the ingest of a franchise',
   description:
     'The query is an AniList id, `mal:<id>` or a title. Asking twice for the same franchise while its ingest runs answers the same job. ' +
@@ -42,6 +44,7 @@ const ingest = createRoute({
 const getJob = createRoute({
   method: 'get',
   path: '/api/jobs/{id}',
+  operationId: 'getJob',
   tags: ['jobs'],
   summary: 'A job: status, progress, failures',
   request: { params: jobIdParams },
@@ -55,7 +58,9 @@ const getJob = createRoute({
 const cancelJob = createRoute({
   method: 'post',
   path: '/api/jobs/{id}/cancel',
+  operationId: 'cancelJob',
   tags: ['jobs'],
+  security: WRITE_SECURITY,
   summary: 'Ask a job to stop at its next safe point',
   description: 'What is stored so far stays stored. Needs the bearer token when one is configured.',
   request: { params: jobIdParams },
@@ -68,6 +73,7 @@ const cancelJob = createRoute({
 const jobEvents = createRoute({
   method: 'get',
   path: '/api/jobs/{id}/events',
+  operationId: 'streamJobEvents',
   tags: ['jobs'],
   summary: 'Live progress of a job (Server-Sent Events)',
   description:
@@ -90,7 +96,10 @@ const jobEvents = createRoute({
     }),
   },
   responses: {
-    200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+    200: {
+      description: 'An event stream; the `data:` of each event is one JobEvent as JSON, and its `event:` is the JobEvent\'s `type`',
+      content: { 'text/event-stream': { schema: jobEventSchema } },
+    },
     204: { description: 'The job is finished and the reader has had its final event: nothing more will come' },
     ...problems(400, 404),
   },

@@ -9,6 +9,7 @@ const READY_TIMEOUT_MS = 2000;
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   tags: ['operations'],
   summary: 'The process is up',
   responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
@@ -17,6 +18,7 @@ const healthz = createRoute({
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   tags: ['operations'],
   summary: 'The database answers',
   responses: {
@@ -28,6 +30,7 @@ const readyz = createRoute({
 const metrics = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['operations'],
   summary: 'Prometheus metrics',
   description:

@@ -4,7 +4,7 @@ import { rankByTitle } from '../../domain/title-ranking.ts';
 import type { Logger } from '../../log.ts';
 import { HttpProblem } from '../problem.ts';
 import type { RemoteSearch } from '../app-deps.ts';
-import { flag, problems, wholeNumber } from '../openapi-parts.ts';
+import { flag, problems, SPENDING_READ_SECURITY, wholeNumber } from '../openapi-parts.ts';
 import { conditionalResponse } from '../conditional-response.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
 import { searchResponseSchema, type SearchResponse, type SearchResult } from '../schemas.ts';
@@ -17,7 +17,10 @@ const STORE_CANDIDATES = 25;
 const search = createRoute({
   method: 'get',
   path: '/api/search',
+  operationId: 'searchAnime',
   tags: ['search'],
+  // remote=true asks AniList: that spends upstream budget.
+  security: SPENDING_READ_SECURITY,
   summary: 'Search anime by title',
   description:
     'Searches the store; with `remote=true` also asks AniList. Results are ranked by how well a title matches, then by ' +
@@ -33,7 +36,7 @@ const search = createRoute({
         .min(1, 'must not be empty')
         .max(200, 'must be at most 200 characters')
         .openapi({ param: { name: 'q', in: 'query' }, example: 'gundam' }),
-      limit: wholeNumber(1, 50).default(10).openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', description: '1-50, default 10' }),
+      limit: wholeNumber(1, 50).default(10).openapi({ param: { name: 'limit', in: 'query' }, default: 10, description: 'Most results, 1-50 (default 10)' }),
       remote: flag(false).openapi({ param: { name: 'remote', in: 'query' }, description: 'Also search AniList (default false)' }),
     }),
   },

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { animeFromCatalog, relationsFromCatalog } from '../../catalog/catalog-to-domain.ts';
 import { loadCatalog, type CatalogMedia } from '../../catalog/catalog.ts';
+import { DEFAULT_FOLLOW as FOLLOW } from '../../domain/franchise-policy.ts';
 import { inverseOf } from '../../domain/relation-type.ts';
 import type { Store } from '../store.ts';
 import { dumpTables, T0 } from './fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
-const FOLLOW = ['SEQUEL', 'PREQUEL', 'PARENT', 'SIDE_STORY', 'SPIN_OFF', 'ALTERNATIVE', 'SUMMARY', 'COMPILATION', 'CONTAINS'];
 
 async function ingest(store: Store, media: readonly CatalogMedia[], batchSize: number, fetchedAt = T0) {
   const totals = { written: 0, stored: 0, inferred: 0, pending: 0, promoted: 0, dropped: 0 };
@@ -25,7 +25,7 @@ async function ingest(store: Store, media: readonly CatalogMedia[], batchSize: n
 }
 
 /** Nodes reachable over `types`, walking the catalog's edges in both directions (the store keeps both). */
-function catalogComponent(media: Map<number, CatalogMedia>, root: number, types: string[]): Set<number> {
+function catalogComponent(media: Map<number, CatalogMedia>, root: number, types: readonly string[]): Set<number> {
   const neighbours = new Map<number, Set<number>>();
   const link = (a: number, b: number) => (neighbours.get(a) ?? neighbours.set(a, new Set()).get(a)!).add(b);
   for (const m of media.values()) {

@@ -8,6 +8,7 @@ import { UpstreamError } from '../upstream-error.ts';
 import { toAniListEntry, type AniListEntry } from './anilist-mapping.ts';
 import { MEDIA_BY_IDS, MEDIA_BY_MAL_ID, MEDIA_SEARCH } from './anilist-queries.ts';
 import { anilistMediaSchema, anilistPageSchema, anilistSingleSchema } from './anilist-schema.ts';
+import { chunk } from '../../chunk.ts';
 
 export type { AniListEntry };
 
@@ -170,8 +171,3 @@ function idOf(item: unknown): number | null {
   return typeof id === 'number' ? id : null;
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

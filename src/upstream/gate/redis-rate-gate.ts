@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import { silentLogger, type Logger } from '../../log.ts';
-import { GateBudget, type GateLesson } from './gate-budget.ts';
+import type { GateBudget } from './gate-budget.ts';
 import type { PaceMemory } from './pace-memory.ts';
 import { validateGateOptions, type AcquireOptions, type GatePass, type GateSnapshot, type RateGate, type RateGateOptions } from './rate-gate.ts';
 import { RedisBudgetRecord, type RedisScripting } from './redis-budget-record.ts';
+import { SerialRunner } from './serial-runner.ts';
+import { SharedBudget } from './shared-budget.ts';
 import { onePass, WaitingLine, type Waiter } from './waiting-line.ts';
 import { WakeTimer } from './wake-timer.ts';
+import { checkRange } from '../../check-range.ts';
 
 export interface RedisRateGateOptions {
   /** The Redis key holding this upstream's budget; every process sharing the budget names the same key. */
@@ -38,19 +41,13 @@ interface Grant {
   seq: number;
 }
 
-function checkRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number in ${min}-${max}, got \`${value}\` (${typeof value})`);
-  }
-  return value;
-}
-
 /**
  * A RateGate whose budget (windows, pace, 429 pause, in-flight slots) lives in Redis, so
  * every process calling one upstream stays under one limit and a 429 seen by any pauses
- * all. Each process keeps its own waiting line; its grants and lessons are applied to the
- * shared budget with GateBudget's rules (the in-memory gate's) and written with a
- * compare-and-set, redone on the fresh budget when another process wrote first.
+ * all. Each process keeps its own waiting line (WaitingLine, as the in-memory gate); its
+ * grants and lessons are applied to the shared budget with GateBudget's rules and written
+ * with a compare-and-set (SharedBudget), redone on the fresh budget when another process
+ * wrote first. One sync runs at a time (SerialRunner); the next wake-up is a WakeTimer.
  *
  * `finish` must answer at once, so it answers from this process's latest view of the
  * budget plus its own news; the shared budget then settles what every process waits for.
@@ -58,23 +55,17 @@ function checkRange(name: string, value: number, min: number, max: number): numb
  */
 export class RedisRateGate implements RateGate {
   readonly #options: RateGateOptions;
-  readonly #record: RedisBudgetRecord;
+  readonly #shared: SharedBudget;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #key: string;
   readonly #passLapseMs: number;
   readonly #pollMs: number;
-  readonly #retryMs: number;
-  readonly #memory: PaceMemory | undefined;
-  readonly #line = new WaitingLine(() => this.#kick());
+  readonly #line = new WaitingLine(() => this.#runner.request());
   readonly #timer: WakeTimer;
+  readonly #runner: SerialRunner;
   /** This process's passes not finished yet. */
   #inFlight = 0;
-  /** Finished passes whose news is not in the shared budget yet, oldest first. */
-  readonly #lessons: GateLesson[] = [];
-  /** The sync under way; a kick meanwhile sets #again instead of starting a second one. */
-  #syncing: Promise<void> | null = null;
-  #again = false;
   /**
    * The known budget may be behind in a way that makes us wait too long: other processes
    * finished passes we still count as open. Read it afresh before the next step.
@@ -91,22 +82,28 @@ export class RedisRateGate implements RateGate {
     this.#passLapseMs = checkRange('passLapseMs', settings.passLapseMs ?? 60_000, 1_000, 3_600_000);
     this.#pollMs = checkRange('pollMs', settings.pollMs ?? 100, 5, 60_000);
     const stateTtlMs = checkRange('stateTtlMs', settings.stateTtlMs ?? 86_400_000, 60_000, 2_592_000_000);
-    this.#retryMs = checkRange('retryMs', settings.retryMs ?? 1_000, 10, 60_000);
-    this.#memory = settings.memory;
-    this.#record = new RedisBudgetRecord(redis, settings.key, stateTtlMs, this.#logger);
-    this.#timer = new WakeTimer(settings.clock, () => this.#kick());
+    const retryMs = checkRange('retryMs', settings.retryMs ?? 1_000, 10, 60_000);
+    this.#shared = new SharedBudget(new RedisBudgetRecord(redis, settings.key, stateTtlMs, this.#logger), options, settings.memory);
+    this.#timer = new WakeTimer(settings.clock, () => this.#runner.request());
+    this.#runner = new SerialRunner(
+      () => this.#sync(),
+      (error) => {
+        this.#logger.warn({ err: error, key: this.#key }, 'rate gate: Redis failed; trying again');
+        this.#timer.set(this.#clock.now() + retryMs);
+      },
+    );
   }
 
   acquire(options: AcquireOptions = {}): Promise<GatePass> {
     if (this.#closed) return Promise.reject(new Error('rate gate is closed'));
     const pass = this.#line.join(options, this.#clock.now());
-    this.#kick();
+    this.#runner.request();
     return pass;
   }
 
   snapshot(): GateSnapshot {
     const now = this.#clock.now();
-    const budget = this.#view(now);
+    const budget = this.#shared.view(now);
     return {
       ratePerMinute: budget.ratePerMinute,
       scale: budget.scale,
@@ -117,82 +114,41 @@ export class RedisRateGate implements RateGate {
   }
 
   /** Resolves once no Redis round trip is under way; true when it had to wait (see ManualClock.waitFor). */
-  async whenIdle(): Promise<boolean> {
-    let waited = false;
-    while (this.#syncing) {
-      waited = true;
-      await this.#syncing;
-    }
-    return waited;
+  whenIdle(): Promise<boolean> {
+    return this.#runner.whenIdle();
   }
 
   /** Writes what finished passes taught, then refuses new callers; queued ones are rejected. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#runner.stop();
     this.#timer.set(null);
     this.#line.rejectAll(new Error('rate gate is closed'));
     await this.whenIdle();
-    if (this.#lessons.length > 0) {
+    if (this.#shared.pendingLessons > 0) {
       await this.#sync().catch((error: unknown) => {
-        this.#logger.warn({ err: error, key: this.#key, lessons: this.#lessons.length }, 'rate gate: what finished requests taught could not be written to Redis at close; other processes keep the older budget');
+        this.#logger.warn({ err: error, key: this.#key, lessons: this.#shared.pendingLessons }, 'rate gate: what finished requests taught could not be written to Redis at close; other processes keep the older budget');
       });
     }
-  }
-
-  /** The budget as this process sees it: the shared one last known, plus news not written yet. */
-  #view(now: number): GateBudget {
-    const budget = this.#budget(now);
-    for (const lesson of this.#lessons) budget.learn(lesson);
-    return budget;
-  }
-
-  /** The shared budget as last known; the remembered pace when Redis holds none. */
-  #budget(now: number): GateBudget {
-    return new GateBudget(this.#options, now, this.#record.known.state, this.#memory?.recalled);
-  }
-
-  #kick(): void {
-    if (this.#closed) return;
-    if (this.#syncing) {
-      this.#again = true;
-      return;
-    }
-    // Started a tick later, so callers queued in the same tick are granted in one write.
-    this.#syncing = Promise.resolve()
-      .then(() => this.#sync())
-      .catch((error: unknown) => {
-        this.#logger.warn({ err: error, key: this.#key }, 'rate gate: Redis failed; trying again');
-        this.#timer.set(this.#clock.now() + this.#retryMs);
-      })
-      .finally(() => {
-        this.#syncing = null;
-        if (this.#again) {
-          this.#again = false;
-          this.#kick();
-        }
-      });
   }
 
   /** Writes pending lessons and grants every waiter that may go now, then sleeps until the next may. */
   async #sync(): Promise<void> {
     if (this.#stale) {
       this.#stale = false;
-      await this.#record.read();
+      await this.#shared.refresh();
     }
     for (;;) {
-      this.#again = false;
+      this.#runner.caughtUp();
       const now = this.#clock.now();
-      const budget = this.#budget(now);
-      const lessons = this.#lessons.slice();
-      for (const lesson of lessons) budget.learn(lesson);
-      const grants = this.#closed ? [] : this.#pick(budget, now);
-      if (lessons.length === 0 && grants.length === 0) {
-        this.#sleep(budget, now);
+      const draft = this.#shared.draft(now);
+      const grants = this.#closed ? [] : this.#pick(draft.budget, now);
+      if (draft.lessons === 0 && grants.length === 0) {
+        this.#sleep(draft.budget, now);
         return;
       }
-      if (!(await this.#record.compareAndSet(budget.state()))) continue;
-      this.#lessons.splice(0, lessons.length);
+      if (!(await this.#shared.commit(draft))) continue;
       for (const grant of grants) this.#hand(grant, now);
     }
   }
@@ -212,19 +168,15 @@ export class RedisRateGate implements RateGate {
   #hand({ waiter, passId, seq }: Grant, now: number): void {
     if (!this.#line.remove(waiter)) {
       // Aborted while its grant was being written: give the slot back.
-      this.#lessons.push({ passId, seq, feedback: { outcome: 'failed' }, at: now });
+      this.#shared.keep({ passId, seq, feedback: { outcome: 'failed' }, at: now });
       return;
     }
     this.#inFlight++;
     waiter.resolve(
       onePass(now - waiter.enqueuedAt, (feedback) => {
         this.#inFlight--;
-        const lesson: GateLesson = { passId, seq, feedback, at: this.#clock.now() };
-        const view = this.#view(lesson.at);
-        const pauseMs = view.learn(lesson);
-        this.#memory?.remember(view.learnedPace());
-        this.#lessons.push(lesson);
-        this.#kick();
+        const pauseMs = this.#shared.learn({ passId, seq, feedback, at: this.#clock.now() });
+        this.#runner.request();
         return pauseMs;
       }),
     );

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildGraphModel } from './graph-model.ts';
 import { ENTRY_KEY, EXTRAS_KEY, GROUP_KEY, layoutGraph, type GraphLayout } from './graph-layout.ts';
 import { catalogFranchiseView } from './testing/catalog-view.ts';
+import { bareMember } from './testing/bare-member.ts';
 import type { FranchiseView } from '../../../src/ingest/franchise-view.ts';
 
 const SIZE = { nodeWidth: 180, nodeHeight: 50, stackGap: 10, stackIndent: 20 };
@@ -96,11 +97,7 @@ test('Mobile Suit Gundam (143 entries) is 17 continuities; folded extras and con
 });
 
 test('cycles and self-loops in upstream data still give a finite layout', () => {
-  const member = (id: number) => ({
-    id, idMal: null, title: `#${id}`, titles: { romaji: null, english: null, native: null }, format: 'TV', status: null,
-    startDate: { year: null, month: null, day: null }, season: null, seasonYear: null, episodes: null, depth: id === 1 ? 0 : 1,
-    averageScore: null, malScore: null, malStatus: null, coverImage: null, coverColor: null, description: null,
-  });
+  const member = (id: number) => bareMember(id, { depth: id === 1 ? 0 : 1 });
   const view: FranchiseView = {
     franchise: { id: 1, title: '#1', size: 6, truncated: false, stale: false },
     members: [1, 2, 3, 4, 5, 6].map(member),

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraphModel } from './graph-model.ts';
 import { catalogFranchiseView } from './testing/catalog-view.ts';
+import { bareMember } from './testing/bare-member.ts';
 import type { FranchiseView } from '../../../src/ingest/franchise-view.ts';
 
 const edge = (model: ReturnType<typeof buildGraphModel>, a: number, b: number) =>
@@ -27,11 +28,7 @@ test('Attack on Titan: one forward edge per related pair, the more specific type
 });
 
 test("MAL-only edges are marked; AniList's word wins where both have the pair", () => {
-  const member = (id: number, depth: number) => ({
-    id, idMal: null, title: `#${id}`, titles: { romaji: null, english: null, native: null }, format: 'TV', status: null,
-    startDate: { year: 2000 + id, month: null, day: null }, season: null, seasonYear: null, episodes: null, depth,
-    averageScore: null, malScore: null, malStatus: null, coverImage: null, coverColor: null, description: null,
-  });
+  const member = (id: number, depth: number) => bareMember(id, { depth, startDate: { year: 2000 + id, month: null, day: null } });
   const view: FranchiseView = {
     franchise: { id: 1, title: '#1', size: 3, truncated: false, stale: false },
     members: [member(1, 0), member(2, 1), member(3, 1)],
