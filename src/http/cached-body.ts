@@ -11,8 +11,9 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 export const COMPRESS_MIN_BYTES = 1024;
 
 /**
- * Brotli quality 6: within a few percent of 11's size on this JSON at a fraction of its time.
- * Each version is compressed once, but during an ingest versions change every batch.
+ * Brotli quality 6: on 140 entries' JSON (137 KiB) about 15% larger than quality 11 but in
+ * 7 ms against 390. Each version is compressed once, but during an ingest versions change
+ * every batch, and the first reader of each waits for it.
  */
 const BROTLI_QUALITY = 6;
 
