@@ -46,8 +46,21 @@ export interface ServingResult {
   connections: number;
   durationS: number;
   errors: number;
+  /**
+   * The franchise read four ways (plain JSON, gzip, br, and revalidations answered 304), each
+   * with its share of `/healthz`'s requests/s in the same run. Absent in results made before.
+   */
+  reads?: Record<'identity' | 'gzip' | 'br' | 'notModified', ServedRead>;
   /** Anything the measuring function reports beyond the above. */
   detail?: unknown;
+}
+
+export interface ServedRead {
+  requestsPerSecond: number;
+  /** requestsPerSecond over `/healthz`'s. */
+  ofHealthz: number;
+  p99Ms: number;
+  errors: number;
 }
 
 export interface BulkStoreResult {

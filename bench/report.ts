@@ -45,14 +45,33 @@ export function discoveryLines(discovery: BenchResults['discovery']): string[] {
 
 export function servingLines(serving: BenchResults['serving']): string[] {
   if ('skipped' in serving) return [`Serving: skipped (${serving.skipped}).`];
+  const head = `Serving (\`bench/serve-bench.ts\`, ${serving.connections} connections, ${serving.durationS} s per endpoint, same server, same run):`;
+  const failed = serving.errors > 0 ? ['', `${serving.errors} requests failed or answered otherwise than expected.`] : [];
+  if (!serving.reads) {
+    return [
+      head,
+      '',
+      '| Endpoint | Requests/s | p99 ms |',
+      '|---|--:|--:|',
+      `| \`GET ${serving.path}\` | ${serving.requestsPerSecond} | ${serving.p99Ms} |`,
+      `| \`GET /healthz\` | ${serving.healthz.requestsPerSecond} | ${serving.healthz.p99Ms} |`,
+      ...failed,
+    ];
+  }
+  const reads = serving.reads;
+  const row = (label: string, r: { requestsPerSecond: number; p99Ms: number }, share: string) => `| ${label} | ${r.requestsPerSecond} | ${share} | ${r.p99Ms} |`;
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
   return [
-    `Serving (\`bench/serve-bench.ts\`, ${serving.connections} connections, ${serving.durationS} s per endpoint, same server, same run):`,
+    head,
     '',
-    '| Endpoint | Requests/s | p99 ms |',
-    '|---|--:|--:|',
-    `| \`GET ${serving.path}\` | ${serving.requestsPerSecond} | ${serving.p99Ms} |`,
-    `| \`GET /healthz\` | ${serving.healthz.requestsPerSecond} | ${serving.healthz.p99Ms} |`,
-    ...(serving.errors > 0 ? ['', `${serving.errors} requests failed or answered non-2xx.`] : []),
+    '| Endpoint | Requests/s | of /healthz | p99 ms |',
+    '|---|--:|--:|--:|',
+    row('`GET /healthz`', serving.healthz, '100%'),
+    row(`\`GET ${serving.path}\`, plain JSON`, reads.identity, pct(reads.identity.ofHealthz)),
+    row(`\`GET ${serving.path}\`, gzip`, reads.gzip, pct(reads.gzip.ofHealthz)),
+    row(`\`GET ${serving.path}\`, br`, reads.br, pct(reads.br.ofHealthz)),
+    row(`\`GET ${serving.path}\`, If-None-Match -> 304`, reads.notModified, pct(reads.notModified.ofHealthz)),
+    ...failed,
   ];
 }
 

@@ -123,7 +123,8 @@ export function renderBenchSummary(results: BenchResults, changes: { franchise: 
   const extras: string[] = [];
   if (!('skipped' in results.serving)) {
     const s = results.serving;
-    extras.push(`serving \`GET ${s.path}\` ${s.requestsPerSecond} requests/s (p99 ${s.p99Ms} ms) beside \`GET /healthz\` ${s.healthz.requestsPerSecond} requests/s on the same server`);
+    const revalidated = s.reads ? `, ${s.reads.notModified.requestsPerSecond} answering 304 to If-None-Match, ${s.reads.br.requestsPerSecond} as br` : '';
+    extras.push(`serving \`GET ${s.path}\` ${s.requestsPerSecond} requests/s as plain JSON (p99 ${s.p99Ms} ms)${revalidated} beside \`GET /healthz\` ${s.healthz.requestsPerSecond} requests/s on the same server`);
   }
   const bulk = results.bulkStore.flatMap((b) => ('skipped' in b ? [] : [`${b.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${b.rowsPerSecond} rows/s`]));
   if (bulk.length > 0) extras.push(`bulk store ${bulk.join(', ')}`);
@@ -142,11 +143,15 @@ export function renderBenchSummary(results: BenchResults, changes: { franchise: 
 function servingDetail(serving: BenchResults['serving']): string[] {
   if ('skipped' in serving) return [];
   const detail = serving.detail as
-    | { franchise?: { members: number; relations: number; jsonKiB: number }; inProcessMs?: { getFranchise: number; stringify: number } }
+    | { franchise?: { members: number; relations: number; jsonKiB: number; gzipKiB?: number; brKiB?: number }; inProcessMs?: { getFranchise: number; stringify: number } }
     | undefined;
   const parts: string[] = [];
-  if (detail?.franchise) parts.push(`The franchise read answered ${detail.franchise.members} members and ${detail.franchise.relations} relations, ${detail.franchise.jsonKiB} KiB of JSON.`);
-  if (detail?.inProcessMs) parts.push(`In process, without HTTP, the read itself took ${detail.inProcessMs.getFranchise} ms and JSON.stringify ${detail.inProcessMs.stringify} ms.`);
+  if (detail?.franchise) {
+    const f = detail.franchise;
+    const packed = f.gzipKiB !== undefined && f.brKiB !== undefined ? ` (${f.gzipKiB} KiB gzip, ${f.brKiB} KiB br)` : '';
+    parts.push(`The franchise read answered ${f.members} members and ${f.relations} relations, ${f.jsonKiB} KiB of JSON${packed}, from the read cache (docs/read-cache.md): computed once per data version.`);
+  }
+  if (detail?.inProcessMs) parts.push(`In process, without HTTP or the cache, the read itself takes ${detail.inProcessMs.getFranchise} ms and JSON.stringify ${detail.inProcessMs.stringify} ms.`);
   return parts.length > 0 ? ['', parts.join(' ')] : [];
 }
 

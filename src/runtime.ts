@@ -44,6 +44,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   config: Config;
   logger: Logger;
+  /** What every part was given for time (the API judges a kept answer's freshness by it too). */
+  clock: Clock;
   store: Store;
   upstreams: Upstreams;
   bus: ProgressBus;
@@ -142,6 +144,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   return {
     config,
     logger,
+    clock,
     store,
     upstreams,
     bus,

@@ -343,6 +343,14 @@ export const options = {
     unit: 'host names',
     schema: csv,
   },
+  readCacheMb: {
+    env: 'READ_CACHE_MB',
+    description:
+      'Memory one API process may keep franchise and search answers in, as JSON and compressed, each computed once per data version (docs/read-cache.md). 0: nothing is kept (every read computes its answer; ETags and compression still apply).',
+    default: '64',
+    unit: 'MiB, 0-4096',
+    schema: int(0, 4096),
+  },
   coverRatePerSecond: {
     env: 'COVER_RATE_PER_SECOND',
     description: 'Cover images the proxy fetches from upstream per second, all hosts together (cached covers cost nothing).',

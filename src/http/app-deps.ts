@@ -17,6 +17,8 @@ export interface HttpStore {
     /** Best matches first. */
     search(query: string, limit: number): Promise<StoredAnime[]>;
   };
+  /** The data version (Store.dataVersion): what the read cache keys answers by. */
+  dataVersion(): Promise<number>;
   /** Resolves when the database answers (readiness). */
   ping(): Promise<void>;
 }
@@ -28,7 +30,7 @@ export interface HttpStore {
  */
 export type RemoteSearch = (query: string, signal: AbortSignal, charge?: () => Promise<void>) => Promise<Anime[]>;
 
-export type HttpConfig = Pick<Config, 'apiToken' | 'corsOrigin' | 'ingestRatePerMinute' | 'sseHeartbeatMs'>;
+export type HttpConfig = Pick<Config, 'apiToken' | 'corsOrigin' | 'ingestRatePerMinute' | 'sseHeartbeatMs' | 'readCacheMb'>;
 
 export interface AppDeps {
   config: HttpConfig;

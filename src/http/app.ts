@@ -4,10 +4,12 @@ import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { matchedRoutes } from 'hono/route';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { systemClock } from '../clock.ts';
 import type { AppDeps } from './app-deps.ts';
 import { requestBodyLimit } from './body-limit.ts';
 import { upstreamSpendLimit } from './upstream-spend-limit.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
+import { ReadCache } from './read-cache.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { registerAnimeRoutes } from './routes/anime-routes.ts';
 import { registerCatalogRoutes } from './routes/catalog-routes.ts';
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     checkWrite: (c) => access.check(c.req.header('authorization')),
     limitSpend: (c) => limit.consume(clientAddress(c)),
     maySpend: async (c) => access.allowed(c.req.header('authorization')) && (await limit.tryConsume(clientAddress(c))),
+    reads: new ReadCache({ maxBytes: deps.config.readCacheMb * 1024 * 1024, version: () => deps.store.dataVersion(), now: () => (deps.clock ?? systemClock).now() }),
   };
 
   app.use('*', async (c, next) => {

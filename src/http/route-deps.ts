@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from './app-deps.ts';
+import type { ReadCache } from './read-cache.ts';
 
 /** What route handlers get: the app's dependencies plus the shared request guards. */
 export interface RouteDeps extends AppDeps {
@@ -13,6 +14,8 @@ export interface RouteDeps extends AppDeps {
    * true, with a point taken, when the request may write and the client is under its limit.
    */
   maySpend(c: Context): Promise<boolean>;
+  /** Franchise and search answers, computed once per data version (READ_CACHE_MB). */
+  reads: ReadCache;
 }
 
 export type ApiApp = OpenAPIHono;

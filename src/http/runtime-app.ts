@@ -30,6 +30,7 @@ export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): 
     covers: createCoverService(runtime.store, runtime.config, { clock: systemClock, logger: runtime.logger }),
     metrics: options.metrics,
     catalog: catalogStatus(runtime.store, systemClock, runtime.config.syncFreshMinutes * 60_000),
+    clock: runtime.clock,
     shutdown: options.shutdown,
     webRoot: options.webRoot,
   });

@@ -1,5 +1,5 @@
 import { displayTitle } from '../domain/anime.ts';
-import { isStale } from '../domain/freshness.ts';
+import { freshnessTtlMs, isStale } from '../domain/freshness.ts';
 import type { FranchisePolicy } from '../domain/franchise-policy.ts';
 import { createFranchiseWalk, UNKNOWN_TITLES, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
 import { inverseOf, type Relation, type RelationType } from '../domain/relation-type.ts';
@@ -127,6 +127,25 @@ export async function readFranchise(
   rootId: number,
   options: ReadFranchiseOptions,
 ): Promise<FranchiseView | null> {
+  return (await readStoredFranchise(store, rootId, options))?.view ?? null;
+}
+
+/** A franchise view with how long it holds while nothing is written. */
+export interface StoredFranchise {
+  view: FranchiseView;
+  /**
+   * ms since epoch when a member passes its freshness TTL and `stale` turns true with no
+   * write; Infinity when the view is stale already (only a write makes it fresh again).
+   */
+  freshUntil: number;
+}
+
+/** readFranchise, with when its answer would change by time alone (what a read cache needs). */
+export async function readStoredFranchise(
+  store: Pick<Store, 'anime' | 'relations' | 'jobs'>,
+  rootId: number,
+  options: ReadFranchiseOptions,
+): Promise<StoredFranchise | null> {
   const { walk, stored, anime: summaries } = await loadStored(store, rootId, options.policy);
   const { members: depths, truncated } = walk;
   const ids = [...depths.keys()];
@@ -139,13 +158,21 @@ export async function readFranchise(
   const relations = stored.filter((r) => depths.has(r.from) && depths.has(r.to));
   const anilistEdges = relations.filter((r) => r.source === 'anilist');
   const stale = !options.mirrored && (anime.length < ids.length || anime.some((a) => isStale(a.status, a.fetchedAt, options.now)));
-  return {
+  // Kept until a member passes its freshness limit; a view answered from a fresh mirror is read
+  // again after a minute, so the mirror's own lapse (SYNC_FRESH_MINUTES) shows.
+  const freshUntil = options.mirrored
+    ? options.now + 60_000
+    : stale
+      ? Number.POSITIVE_INFINITY
+      : Math.min(...anime.map((a) => a.fetchedAt + freshnessTtlMs(a.status)));
+  const view: FranchiseView = {
     franchise: { id: rootId, title: displayTitle(root.title, root.id), size: members.length, truncated, stale },
     members,
     relations: relations.map(({ from, to, type, source }) => ({ from, to, type, source })),
     watchOrder: { recommended: recommendedOrder(anime.map(orderEntry), anilistEdges), release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
     stats: { ...jobStats(job?.result), disagreements: disagreements(relations) },
   };
+  return { view, freshUntil };
 }
 
 /** A stored job's stats, or zeros; results written before stats existed fall back field by field. */

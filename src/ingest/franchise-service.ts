@@ -6,7 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { Upstreams } from '../upstream/upstreams.ts';
 import type { JobHandler, JobQueue } from '../jobs/job-queue.ts';
 import { EntryLoader } from './entry-loader.ts';
-import { readFranchise, walkStored } from './franchise-reader.ts';
+import { readStoredFranchise, walkStored, type StoredFranchise } from './franchise-reader.ts';
 import type { EntryFailure, FranchiseView } from './franchise-view.ts';
 import { ingestPayloadSchema, policyToPayload, type IngestPayload, type IngestResult } from './ingest-payload.ts';
 import { runIngestJob } from './ingest-job.ts';
@@ -113,14 +113,26 @@ export class FranchiseService implements IngestService {
 
   async getFranchise(animeId: number, options: { mayRefresh?: () => Promise<boolean> } = {}): Promise<FranchiseView | null> {
     const view = await this.franchiseOf(animeId);
-    if (view?.franchise.stale && options.mayRefresh && this.refreshDue(animeId) && (await options.mayRefresh())) this.refreshLater(animeId);
+    if (view) await this.refreshIfStale(animeId, view.franchise.stale, options.mayRefresh);
     return view;
+  }
+
+  readFranchise(animeId: number): Promise<StoredFranchise | null> {
+    return this.storedFranchise(animeId, this.deps.policy);
+  }
+
+  async refreshIfStale(animeId: number, stale: boolean, mayRefresh?: () => Promise<boolean>): Promise<void> {
+    if (stale && mayRefresh && this.refreshDue(animeId) && (await mayRefresh())) this.refreshLater(animeId);
   }
 
   /** The stored franchise under a policy (default: the service's), with no refresh started. */
   async franchiseOf(animeId: number, policy: FranchisePolicy = this.deps.policy): Promise<FranchiseView | null> {
+    return (await this.storedFranchise(animeId, policy))?.view ?? null;
+  }
+
+  private async storedFranchise(animeId: number, policy: FranchisePolicy): Promise<StoredFranchise | null> {
     const mirrored = (await this.deps.mirror?.()) ?? false;
-    return readFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now(), jobKeySuffix: this.keySuffix(policy), mirrored });
+    return readStoredFranchise(this.deps.store, animeId, { policy, now: this.deps.clock.now(), jobKeySuffix: this.keySuffix(policy), mirrored });
   }
 
   async cancel(jobId: string): Promise<JobView | null> {

@@ -1,3 +1,4 @@
+import type { StoredFranchise } from './franchise-reader.ts';
 import type { FranchiseView, FranchiseStats, EntryFailure } from './franchise-view.ts';
 import type { JobStatus, Progress } from './progress-event.ts';
 
@@ -57,6 +58,13 @@ export interface IngestService {
    * spend upstream budget (asked only when a refresh would start). Without it nothing starts.
    */
   getFranchise(animeId: number, options?: { mayRefresh?: () => Promise<boolean> }): Promise<FranchiseView | null>;
+  /**
+   * getFranchise in two halves, for a reader that keeps views (the HTTP read cache): the
+   * stored franchise with when time alone would make it stale, starting nothing ...
+   */
+  readFranchise(animeId: number): Promise<StoredFranchise | null>;
+  /** ... and the refresh getFranchise starts for a stale view, run for every read of a kept one. */
+  refreshIfStale(animeId: number, stale: boolean, mayRefresh?: () => Promise<boolean>): Promise<void>;
   /** Asks a queued or running job to stop at the next safe point. */
   cancel(jobId: string): Promise<JobView | null>;
 }

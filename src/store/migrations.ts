@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationResult } from 'kysely';
+import { dataVersionMigration } from './data-version.ts';
 import type { Dialect } from './schema.ts';
 
 // Migrations live in code (not files read at runtime) so they ship inside the package and
@@ -160,6 +161,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable('catalog_entry').execute();
       },
     },
+    // The counter every write to franchise data moves (src/store/data-version.ts): what the read cache keys on.
+    '0005_data_version': dataVersionMigration(dialect),
     // Every cover size AniList gives, and the cover proxy's cache (src/covers/): one row per
     // entry and size, the image bytes or why they could not be had, keyed to the URL they
     // came from so a new upstream URL is fetched again.

@@ -131,6 +131,13 @@ export interface CatalogSyncTable {
   updated_at: number;
 }
 
+/** One row (id 1): the data version (src/store/data-version.ts). */
+export interface DataVersionTable {
+  id: number;
+  /** bigint: PostgreSQL returns it as text. */
+  version: number | string;
+}
+
 export interface StoreSchema {
   anime: AnimeTable;
   relation: RelationTable;
@@ -140,6 +147,7 @@ export interface StoreSchema {
   gate_pace: GatePaceTable;
   catalog_entry: CatalogEntryTable;
   catalog_sync: CatalogSyncTable;
+  data_version: DataVersionTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

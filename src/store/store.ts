@@ -10,6 +10,7 @@ import { parseDatabaseUrl, redact } from './database-url.ts';
 import { sqliteDialect } from './dialect/sqlite-dialect.ts';
 import { checkInvariants, type InvariantReport } from './invariants.ts';
 import { createCatalogRepository, type CatalogRepository } from './catalog-repository.ts';
+import { readDataVersion } from './data-version.ts';
 import { createCoverRepository, type CoverRepository } from './cover-repository.ts';
 import { createJobRepository, type JobRepository } from './job-repository.ts';
 import { migrateToLatest, pendingMigrations, type MigrationReport } from './migrations.ts';
@@ -39,6 +40,12 @@ export interface Store {
    * with inverses inferred, and every pending edge that now has both ends promoted.
    */
   saveBatch(anime: readonly Anime[], relations: readonly Relation[]): Promise<SaveBatchResult>;
+  /**
+   * A number every committed write to franchise data (anime, relations, a job's shown stats)
+   * moves, the same for every process on this database (src/store/data-version.ts): equal
+   * numbers mean nothing a franchise view shows has changed. One indexed read.
+   */
+  dataVersion(): Promise<number>;
   /** Runs `fn` with a store bound to one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /** Checks the data model's invariants over the whole store (slow on big stores: tests and diagnostics). */
@@ -129,6 +136,7 @@ function buildStore(ctx: StoreContext, close: () => Promise<void>): Store {
         return { anime: animeResult, relations: relationResult };
       });
     },
+    dataVersion: () => readDataVersion(ctx.db),
     transaction(fn) {
       if (ctx.inTransaction) return fn(store);
       return ctx.db.transaction().execute((trx) => fn(buildStore({ ...ctx, db: trx, inTransaction: true }, async () => {})));

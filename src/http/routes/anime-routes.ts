@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../errors.ts';
 import { animeIdParams, flag, malIdParams, problems, SPENDING_READ_SECURITY } from '../openapi-parts.ts';
+import { conditionalResponse } from '../conditional-response.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
 import { animeSchema, franchiseSchema, jobEnvelopeSchema } from '../schemas.ts';
 
@@ -50,7 +51,11 @@ const getFranchise = createRoute({
     }),
   },
   responses: {
-    200: { description: 'The franchise (same shape as `tsunagu discover --json`)', content: { 'application/json': { schema: franchiseSchema } } },
+    200: {
+      description: 'The franchise (same shape as `tsunagu discover --json`), gzip or br by `Accept-Encoding`, with a weak `ETag`',
+      content: { 'application/json': { schema: franchiseSchema } },
+    },
+    304: { description: '`If-None-Match` names the current ETag: the copy the client holds is still right' },
     202: { description: 'Not stored yet; the ingest job that fetches it', content: { 'application/json': { schema: jobEnvelopeSchema } } },
     ...problems(400, 401, 404, 429, 502, 503),
   },
@@ -78,8 +83,16 @@ export function registerAnimeRoutes(app: ApiApp, deps: RouteDeps): void {
     // A stale franchise is refreshed behind the answer only for a request that may spend
     // upstream budget (the token when one is set, and the client's limit): anyone else gets
     // the stored data, marked stale, and starts nothing.
-    const view = await deps.ingest.getFranchise(id, { mayRefresh: () => (ingest ? deps.maySpend(c) : Promise.resolve(false)) });
-    if (view) return c.json(view, 200);
+    // The view is computed once per data version and kept as bytes (docs/read-cache.md); the
+    // refresh decision is made for every read, kept or not, exactly as getFranchise makes it.
+    const kept = await deps.reads.get(`franchise:${id}`, async () => {
+      const stored = await deps.ingest.readFranchise(id);
+      return stored && { value: stored.view, meta: { stale: stored.view.franchise.stale }, validUntil: stored.freshUntil };
+    });
+    if (kept) {
+      await deps.ingest.refreshIfStale(id, kept.meta.stale, () => (ingest ? deps.maySpend(c) : Promise.resolve(false)));
+      return conditionalResponse(c.req.raw, kept);
+    }
     if (!ingest) throw new NotFoundError(`anime ${id} is not stored (ingest=false)`);
     deps.checkWrite(c);
     await deps.limitSpend(c);

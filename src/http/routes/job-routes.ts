@@ -3,6 +3,8 @@ import { NotFoundError } from '../../errors.ts';
 import { FINAL_STATUSES } from '../../ingest/progress-event.ts';
 import { streamJobEvents } from '../job-event-stream.ts';
 import { jobIdParams, problems, wholeNumber, WRITE_SECURITY } from '../openapi-parts.ts';
+import { CachedBody } from '../cached-body.ts';
+import { conditionalResponse } from '../conditional-response.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
 import { jobEnvelopeSchema, jobEventSchema } from '../schemas.ts';
 
@@ -47,7 +49,8 @@ const getJob = createRoute({
   summary: 'A job: status, progress, failures',
   request: { params: jobIdParams },
   responses: {
-    200: { description: 'The job', content: { 'application/json': { schema: jobEnvelopeSchema } } },
+    200: { description: 'The job, with a weak `ETag`', content: { 'application/json': { schema: jobEnvelopeSchema } } },
+    304: { description: '`If-None-Match` names the current ETag: the job has not changed' },
     ...problems(400, 404),
   },
 });
@@ -115,7 +118,9 @@ export function registerJobRoutes(app: ApiApp, deps: RouteDeps): void {
     const { id } = c.req.valid('param');
     const job = await deps.ingest.getJob(id);
     if (!job) throw new NotFoundError(`no job ${id}`);
-    return c.json({ job }, 200);
+    // A job's progress moves without moving the data version, so nothing is kept; a poller
+    // still gets 304 while the job stands still (docs/read-cache.md).
+    return conditionalResponse(c.req.raw, new CachedBody({ job }, null));
   });
 
   app.openapi(cancelJob, async (c) => {

@@ -5,6 +5,7 @@ import type { Logger } from '../../log.ts';
 import { HttpProblem } from '../problem.ts';
 import type { RemoteSearch } from '../app-deps.ts';
 import { flag, problems, SPENDING_READ_SECURITY, wholeNumber } from '../openapi-parts.ts';
+import { conditionalResponse } from '../conditional-response.ts';
 import type { ApiApp, RouteDeps } from '../route-deps.ts';
 import { searchResponseSchema, type SearchResponse, type SearchResult } from '../schemas.ts';
 
@@ -40,7 +41,8 @@ const search = createRoute({
     }),
   },
   responses: {
-    200: { description: 'Matches, best first', content: { 'application/json': { schema: searchResponseSchema } } },
+    200: { description: 'Matches, best first (store-only searches: gzip or br by `Accept-Encoding`, with a weak `ETag`)', content: { 'application/json': { schema: searchResponseSchema } } },
+    304: { description: '`If-None-Match` names the current ETag (store-only searches)' },
     ...problems(400, 401, 429),
   },
 });
@@ -48,23 +50,27 @@ const search = createRoute({
 export function registerSearchRoutes(app: ApiApp, deps: RouteDeps): void {
   app.openapi(search, async (c) => {
     const { q, limit, remote } = c.req.valid('query');
-    const stored = (await deps.store.anime.search(q, Math.max(limit, STORE_CANDIDATES))).map((anime) => found(anime, 'store'));
+    const searchStore = async () => (await deps.store.anime.search(q, Math.max(limit, STORE_CANDIDATES))).map((anime) => found(anime, 'store'));
+    if (!remote) {
+      // A store-only search depends on the stored data alone: kept per data version (docs/read-cache.md).
+      const kept = await deps.reads.get(`search:${limit}:${q}`, async () => ({ value: { query: q, results: ranked(q, await searchStore(), limit) }, meta: null }));
+      return conditionalResponse(c.req.raw, kept!);
+    }
+    const stored = await searchStore();
     const answer: SearchResponse = { query: q, results: ranked(q, stored, limit) };
-    if (remote) {
-      // Asking AniList spends the server's budget: a write (token, per-client limit), charged
-      // only when it sends a request (an identical search under way or just answered is shared).
-      deps.checkWrite(c);
-      const outcome = await searchUpstream(deps.searchRemote, q, c.req.raw.signal, () => deps.limitSpend(c), deps.logger);
-      answer.remote = outcome.ok ? { ok: true } : { ok: false, detail: outcome.detail };
-      if (outcome.ok) {
-        deps.covers?.remember(outcome.results);
-        // Stored first, so an entry both found keeps `source: store`.
-        answer.results = ranked(q, [...stored, ...outcome.results.map((anime) => found(anime, 'anilist'))], limit);
-        // AniList's matches may be stored even when the store ranked them below its candidates.
-        await Promise.all(
-          answer.results.filter((r) => !r.stored).map(async (r) => (r.stored = (await deps.store.anime.get(r.id)) !== undefined)),
-        );
-      }
+    // Asking AniList spends the server's budget: a write (token, per-client limit), charged
+    // only when it sends a request (an identical search under way or just answered is shared).
+    deps.checkWrite(c);
+    const outcome = await searchUpstream(deps.searchRemote, q, c.req.raw.signal, () => deps.limitSpend(c), deps.logger);
+    answer.remote = outcome.ok ? { ok: true } : { ok: false, detail: outcome.detail };
+    if (outcome.ok) {
+      deps.covers?.remember(outcome.results);
+      // Stored first, so an entry both found keeps `source: store`.
+      answer.results = ranked(q, [...stored, ...outcome.results.map((anime) => found(anime, 'anilist'))], limit);
+      // AniList's matches may be stored even when the store ranked them below its candidates.
+      await Promise.all(
+        answer.results.filter((r) => !r.stored).map(async (r) => (r.stored = (await deps.store.anime.get(r.id)) !== undefined)),
+      );
     }
     return c.json(answer, 200);
   });

@@ -1,6 +1,7 @@
 import { FINAL_STATUSES, type JobStatus, type ProgressBus } from '../../ingest/progress-event.ts';
 import type { IngestRequest, IngestService, JobView } from '../../ingest/ingest-service.ts';
 import type { FranchiseView } from '../../ingest/franchise-view.ts';
+import type { StoredFranchise } from '../../ingest/franchise-reader.ts';
 import { parseIngestQuery } from '../../ingest/ingest-query.ts';
 import { NotFoundError } from '../../errors.ts';
 import { displayTitle } from '../../domain/anime.ts';
@@ -87,6 +88,14 @@ export class FakeIngest implements IngestService {
     job.finishedAt = new Date().toISOString();
     if (!options.silent) await this.bus.publish({ jobId, type: 'state', status, franchiseId: job.rootId });
   }
+
+  async readFranchise(animeId: number): Promise<StoredFranchise | null> {
+    const view = await this.getFranchise(animeId);
+    return view ? { view, freshUntil: Number.POSITIVE_INFINITY } : null;
+  }
+
+  /** The fake's views are never stale. */
+  async refreshIfStale(): Promise<void> {}
 
   async getFranchise(animeId: number): Promise<FranchiseView | null> {
     const root = await this.store.anime.get(animeId);

@@ -9,7 +9,7 @@ import type { SuiteContext } from './store-conformance.ts';
 export function migrationCases(ctx: SuiteContext): void {
   test('migrate: an empty database gets the schema; running it again applies nothing', async () => {
     const url = await ctx.freshUrl();
-    assert.deepEqual(await migrateDatabase(url), { applied: ['0001_initial', '0002_jobs_owner_and_retention', '0003_gate_pace', '0004_sync_catalog', '0007_covers_cache'] });
+    assert.deepEqual(await migrateDatabase(url), { applied: ['0001_initial', '0002_jobs_owner_and_retention', '0003_gate_pace', '0004_sync_catalog', '0005_data_version', '0007_covers_cache'] });
     assert.deepEqual(await migrateDatabase(url), { applied: [] });
     const { store } = await ctx.open({ url, migrate: false });
     await store.anime.upsertMany([anime(1)]);

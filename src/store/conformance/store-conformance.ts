@@ -5,6 +5,7 @@ import { animeCases } from './anime-cases.ts';
 import { catalogCases } from './catalog-cases.ts';
 import { concurrencyCases } from './concurrency-cases.ts';
 import { coverCases } from './cover-cases.ts';
+import { dataVersionCases } from './data-version-cases.ts';
 import { jobCases } from './job-cases.ts';
 import { migrationCases } from './migration-cases.ts';
 import { relationCases } from './relation-cases.ts';
@@ -46,5 +47,6 @@ export function storeConformance(name: string, target: StoreTarget): void {
     catalogCases(ctx);
     concurrencyCases(ctx);
     coverCases(ctx);
+    dataVersionCases(ctx);
   });
 }
