@@ -7,7 +7,7 @@ import { InputError } from '../errors.ts';
 import { anime } from '../store/conformance/fixtures.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { RemoteSearch } from './app-deps.ts';
-import { AOT, readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
+import { AOT, readProblem, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';
 
 describe('HTTP API routes', () => {
   let api: ApiFixture;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { AOT, readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
+import { AOT, readProblem, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';
 
 const TOKEN = 'correct-horse-battery-staple';
 

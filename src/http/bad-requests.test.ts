@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom, type Random } from '../sim/seeded-random.ts';
-import { AOT, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
+import { AOT, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';
 
 /** One generated request that must be refused with a 4xx problem. */
 interface BadRequest {

@@ -12,7 +12,7 @@ import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
 import { simUpstreams } from '../upstream/testing/sim-upstreams.ts';
 import { anilistRemoteSearch } from './remote-search.ts';
 import type { SearchResponse } from './schemas.ts';
-import { readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
+import { readProblem, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';
 
 // GET /api/anime/{id}/cover against a real server and store, with a loopback image host
 // (test/support/cover-origin.ts) standing in for AniList's: it is the configured upstream

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
-import { SseReader } from './testing/sse-reader.ts';
+import { readProblem, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';
+import { SseReader } from '../../test/support/sse-reader.ts';
 
 async function openStreams(api: ApiFixture): Promise<number> {
   const metric = await api.metrics.registry.getSingleMetric('tsunagu_sse_streams')?.get();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SseReader } from '../../src/http/testing/sse-reader.ts';
+import { SseReader } from '../support/sse-reader.ts';
 import { catalogFranchise } from '../../src/ingest/ingest-test-harness.ts';
 import type { JobView } from '../../src/ingest/ingest-service.ts';
 import { postgresTarget, redisTarget } from '../../src/redis/testing/service-targets.ts';

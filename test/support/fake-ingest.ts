@@ -1,13 +1,13 @@
-import { FINAL_STATUSES, type JobStatus, type ProgressBus } from '../../ingest/progress-event.ts';
-import type { IngestRequest, IngestService, JobView } from '../../ingest/ingest-service.ts';
-import type { FranchiseView } from '../../ingest/franchise-view.ts';
-import { parseIngestQuery } from '../../ingest/ingest-query.ts';
-import { NotFoundError } from '../../errors.ts';
-import { displayTitle } from '../../domain/anime.ts';
-import { DEFAULT_FOLLOW } from '../../domain/franchise-policy.ts';
-import { walkFranchise } from '../../domain/franchise-walk.ts';
-import type { Relation } from '../../domain/relation-type.ts';
-import type { Store } from '../../store/store.ts';
+import { FINAL_STATUSES, type JobStatus, type ProgressBus } from '../../src/ingest/progress-event.ts';
+import type { IngestRequest, IngestService, JobView } from '../../src/ingest/ingest-service.ts';
+import type { FranchiseView } from '../../src/ingest/franchise-view.ts';
+import { parseIngestQuery } from '../../src/ingest/ingest-query.ts';
+import { NotFoundError } from '../../src/errors.ts';
+import { displayTitle } from '../../src/domain/anime.ts';
+import { DEFAULT_FOLLOW } from '../../src/domain/franchise-policy.ts';
+import { walkFranchise } from '../../src/domain/franchise-walk.ts';
+import type { Relation } from '../../src/domain/relation-type.ts';
+import type { Store } from '../../src/store/store.ts';
 
 /**
  * fake-ingest: a stand-in IngestService for the HTTP tests until the real engine lands.

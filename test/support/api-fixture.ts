@@ -1,19 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalog } from '../../catalog/catalog.ts';
-import { animeFromCatalog, relationsFromCatalog } from '../../catalog/catalog-to-domain.ts';
-import { loadConfig, type Config } from '../../config/config.ts';
-import { walkFranchise } from '../../domain/franchise-walk.ts';
-import { MemoryProgressBus } from '../../jobs/memory-progress-bus.ts';
-import { silentLogger } from '../../log.ts';
-import { createStore, type Store } from '../../store/store.ts';
-import { createApp } from '../app.ts';
-import type { AppDeps } from '../app-deps.ts';
-import { withJobMetrics } from '../job-metrics.ts';
-import { createMetrics, type Metrics } from '../metrics.ts';
-import { startServer, type RunningServer } from '../server.ts';
-import { httpStore } from '../store-adapter.ts';
+import { loadCatalog } from '../../src/catalog/catalog.ts';
+import { animeFromCatalog, relationsFromCatalog } from '../../src/catalog/catalog-to-domain.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { walkFranchise } from '../../src/domain/franchise-walk.ts';
+import { MemoryProgressBus } from '../../src/jobs/memory-progress-bus.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createStore, type Store } from '../../src/store/store.ts';
+import { createApp } from '../../src/http/app.ts';
+import type { AppDeps } from '../../src/http/app-deps.ts';
+import { withJobMetrics } from '../../src/http/job-metrics.ts';
+import { createMetrics, type Metrics } from '../../src/http/metrics.ts';
+import { startServer, type RunningServer } from '../../src/http/server.ts';
+import { httpStore } from '../../src/http/store-adapter.ts';
 import { FakeIngest } from './fake-ingest.ts';
 
 /** Attack on Titan: 16 entries under the default policy. */
