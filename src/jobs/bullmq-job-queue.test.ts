@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../log.ts';
 import { openRedis, redisKey } from '../redis/redis-connection.ts';
-import { postgresTarget, redisTarget } from '../redis/testing/service-targets.ts';
+import { postgresTarget, redisTarget } from '../../test/support/service-targets.ts';
 import { createStore } from '../store/store.ts';
 import { BullMqJobQueue } from './bullmq-job-queue.ts';
 import { jobQueueConformance } from './job-queue-conformance.ts';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../../log.ts';
 import { openRedis, redisKey } from '../../redis/redis-connection.ts';
-import { redisTarget } from '../../redis/testing/service-targets.ts';
+import { redisTarget } from '../../../test/support/service-targets.ts';
 import { ManualClock } from '../testing/manual-clock.ts';
 import type { GatePass, RateGateOptions } from './rate-gate.ts';
 import { rateGateConformance } from './rate-gate-conformance.ts';
