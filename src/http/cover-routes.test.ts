@@ -9,7 +9,7 @@ import { silentLogger } from '../log.ts';
 import { anime } from '../store/conformance/fixtures.ts';
 import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
 import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
-import { simUpstreams } from '../upstream/testing/sim-upstreams.ts';
+import { simUpstreams } from '../../test/support/sim-upstreams.ts';
 import { anilistRemoteSearch } from './remote-search.ts';
 import type { SearchResponse } from './schemas.ts';
 import { readProblem, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Clock } from '../../clock.ts';
-import { ManualClock } from '../testing/manual-clock.ts';
+import { ManualClock } from '../../../test/support/manual-clock.ts';
 import type { GateFeedback, GatePass, Priority, RateGate, RateGateOptions } from './rate-gate.ts';
 
 export type MakeGate = (options: RateGateOptions, clock: Clock) => RateGate | Promise<RateGate>;
