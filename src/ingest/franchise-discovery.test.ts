@@ -22,7 +22,7 @@ import {
   testEnv,
   testRuntime,
   type TestDatabase,
-} from './ingest-test-harness.ts';
+} from '../../test/support/ingest-harness.ts';
 
 /** The reference franchises of the data README: id and title. */
 const FRANCHISES = [

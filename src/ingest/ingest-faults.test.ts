@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
 import { walkFranchise } from '../domain/franchise-walk.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
-import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase } from './ingest-test-harness.ts';
+import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase } from '../../test/support/ingest-harness.ts';
 
 // 20% of requests to each upstream fail, in every way the simulator knows.
 const FAULTS = '429=0.03,storm=0.01:1,500=0.04,502=0.03,504=0.03,html403=0.02,hang=0.01,truncate=0.03';

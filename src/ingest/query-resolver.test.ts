@@ -10,7 +10,7 @@ import { simUpstreams } from '../../test/support/sim-upstreams.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { EntryLoader } from './entry-loader.ts';
 import { parseIngestQuery } from './ingest-query.ts';
-import { sqliteDatabase, startFastSimulator, type TestDatabase } from './ingest-test-harness.ts';
+import { sqliteDatabase, startFastSimulator, type TestDatabase } from '../../test/support/ingest-harness.ts';
 import { resolveQuery, type Resolved } from './query-resolver.ts';
 
 // Ambiguous titles as a person types them, resolved through the simulator's AniList search

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SseReader } from '../support/sse-reader.ts';
-import { catalogFranchise } from '../../src/ingest/ingest-test-harness.ts';
+import { catalogFranchise } from '../support/ingest-harness.ts';
 import type { JobView } from '../../src/ingest/ingest-service.ts';
 import { postgresTarget, redisTarget } from '../support/service-targets.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.ts';
