@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { loadCatalog } from '../catalog/catalog.ts';
 import { relationTypeFromMalLabel } from '../domain/relation-type.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, ManualClock, postGraphql } from './sim-test-kit.ts';
+import { getJson, ManualClock, postGraphql } from '../../test/support/sim-requests.ts';
 
 let sim: RunningSimulator;
 const clock = new ManualClock();

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, ManualClock } from './sim-test-kit.ts';
+import { getJson, ManualClock } from '../../test/support/sim-requests.ts';
 
 let sim: RunningSimulator;
 let catalog: Catalog;

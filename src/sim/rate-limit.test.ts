@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { loadCatalog } from '../catalog/catalog.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, ManualClock, postGraphql } from './sim-test-kit.ts';
+import { getJson, ManualClock, postGraphql } from '../../test/support/sim-requests.ts';
 
 let sim: RunningSimulator;
 const clock = new ManualClock();

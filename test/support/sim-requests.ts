@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
+import type { Clock } from '../../src/clock.ts';
+import { systemClock } from '../../src/clock.ts';
 
 /** A clock the test moves by hand; sleeps still take real time, so latency keeps working. */
 export class ManualClock implements Clock {
