@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { anime } from '../store/conformance/fixtures.ts';
+import { anime } from '../../test/fixtures/store-fixtures.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import type { RemoteSearch } from './app-deps.ts';
 import { AOT, readProblem, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';

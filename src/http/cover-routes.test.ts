@@ -6,7 +6,7 @@ import { coverHostPolicy } from '../covers/cover-hosts.ts';
 import { CoverService, coverGateOptions } from '../covers/cover-service.ts';
 import type { CoverImages } from '../domain/anime.ts';
 import { silentLogger } from '../log.ts';
-import { anime } from '../store/conformance/fixtures.ts';
+import { anime } from '../../test/fixtures/store-fixtures.ts';
 import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
 import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
 import { simUpstreams } from '../../test/support/sim-upstreams.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPolicy } from '../domain/franchise-policy.ts';
-import { anime, DAY, edge, manualClock, T0 } from '../store/conformance/fixtures.ts';
+import { anime, DAY, edge, manualClock, T0 } from '../../test/fixtures/store-fixtures.ts';
 import type { FinalJobStatus } from '../store/job-repository.ts';
 import { createStore, type Store } from '../store/store.ts';
 import { emptyStats, readFranchise } from './franchise-reader.ts';

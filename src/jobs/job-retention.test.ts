@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../log.ts';
-import { DAY, manualClock } from '../store/conformance/fixtures.ts';
+import { DAY, manualClock } from '../../test/fixtures/store-fixtures.ts';
 import { createStore } from '../store/store.ts';
 import { JobRetention } from './job-retention.ts';
 import { MemoryProgressBus } from './memory-progress-bus.ts';

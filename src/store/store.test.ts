@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { storeConformance, type StoreTarget } from './conformance/store-conformance.ts';
+import { storeConformance, type StoreTarget } from '../../test/conformance/store/store-conformance.ts';
 
 function sqliteTarget(): StoreTarget {
   const dir = mkdtempSync(join(tmpdir(), 'tsunagu-store-'));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Relation } from '../../domain/relation-type.ts';
-import { anime, dumpTables, edge, sorted } from './fixtures.ts';
+import type { Relation } from '../../../src/domain/relation-type.ts';
+import { anime, dumpTables, edge, sorted } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 const ids = (...list: number[]) => list.map((id) => anime(id));

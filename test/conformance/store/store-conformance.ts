@@ -1,6 +1,6 @@
 import { after, afterEach, describe } from 'node:test';
-import { createStore, type Store, type StoreOptions } from '../store.ts';
-import { StoreKeeper } from './fixtures.ts';
+import { createStore, type Store, type StoreOptions } from '../../../src/store/store.ts';
+import { StoreKeeper } from '../../fixtures/store-fixtures.ts';
 import { animeCases } from './anime-cases.ts';
 import { catalogCases } from './catalog-cases.ts';
 import { concurrencyCases } from './concurrency-cases.ts';

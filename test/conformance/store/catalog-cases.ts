@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { animeFromCatalog, relationsFromCatalog } from '../../catalog/catalog-to-domain.ts';
-import { loadCatalog, type CatalogMedia } from '../../catalog/catalog.ts';
-import { inverseOf } from '../../domain/relation-type.ts';
-import type { Store } from '../store.ts';
-import { dumpTables, T0 } from './fixtures.ts';
+import { animeFromCatalog, relationsFromCatalog } from '../../../src/catalog/catalog-to-domain.ts';
+import { loadCatalog, type CatalogMedia } from '../../../src/catalog/catalog.ts';
+import { inverseOf } from '../../../src/domain/relation-type.ts';
+import type { Store } from '../../../src/store/store.ts';
+import { dumpTables, T0 } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 const FOLLOW = ['SEQUEL', 'PREQUEL', 'PARENT', 'SIDE_STORY', 'SPIN_OFF', 'ALTERNATIVE', 'SUMMARY', 'COMPILATION', 'CONTAINS'];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Job } from '../job-repository.ts';
-import { DAY, manualClock, T0 } from './fixtures.ts';
+import type { Job } from '../../../src/store/job-repository.ts';
+import { DAY, manualClock, T0 } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 const ingest = (dedupeKey: string | null, payload: unknown = { root: 16498 }) => ({ kind: 'ingest' as const, dedupeKey, payload });
