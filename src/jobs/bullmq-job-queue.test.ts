@@ -7,7 +7,7 @@ import { openRedis, redisKey } from '../redis/redis-connection.ts';
 import { postgresTarget, redisTarget } from '../../test/support/service-targets.ts';
 import { createStore } from '../store/store.ts';
 import { BullMqJobQueue } from './bullmq-job-queue.ts';
-import { jobQueueConformance } from './job-queue-conformance.ts';
+import { jobQueueConformance } from '../../test/conformance/job-queue-conformance.ts';
 
 const redis = await redisTarget();
 const postgres = await postgresTarget();

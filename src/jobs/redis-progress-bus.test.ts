@@ -6,7 +6,7 @@ import type { ProgressEvent } from '../ingest/progress-event.ts';
 import { silentLogger } from '../log.ts';
 import { openRedis, redisKey } from '../redis/redis-connection.ts';
 import { redisTarget } from '../../test/support/service-targets.ts';
-import { progressBusConformance } from './progress-bus-conformance.ts';
+import { progressBusConformance } from '../../test/conformance/progress-bus-conformance.ts';
 import { RedisProgressBus } from './redis-progress-bus.ts';
 
 const target = await redisTarget();
