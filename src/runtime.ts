@@ -1,7 +1,7 @@
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
-import { policyFromConfig } from './domain/franchise-policy.ts';
+import { policyFromConfig } from './config/franchise-policy-options.ts';
 import { FranchiseService } from './ingest/franchise-service.ts';
 import type { ProgressBus } from './ingest/progress-event.ts';
 import { InProcessJobQueue } from './jobs/in-process-job-queue.ts';

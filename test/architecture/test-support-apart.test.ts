@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importSpecifiers } from './import-specifiers.ts';
 
 /*
  * The product is what ships in dist/: everything under src/ except the *.test.ts files.
@@ -21,15 +22,10 @@ function sources(dir: string): string[] {
   });
 }
 
-// Static and dynamic imports, re-exports, and files located beside the code (`new URL('x', import.meta.url)`).
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\bnew URL\(\s*)(['"])([^'"]+)\1/g;
-
 /** What one source file reaches that the product must not: `file:line imports specifier`. */
 export function testImports(file: string, text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(SPECIFIER)) {
-    const specifier = match[2]!;
-    const line = text.slice(0, match.index).split('\n').length;
+  for (const { specifier, line } of importSpecifiers(text)) {
     const isNodeTest = specifier === 'node:test' || specifier === 'test' || specifier.startsWith('node:test/');
     const target = specifier.startsWith('.') ? resolve(dirname(file), specifier) : undefined;
     const isTestFile = target !== undefined && (target === testDir || target.startsWith(testDir + '/') || target.endsWith('.test.ts'));
