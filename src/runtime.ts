@@ -86,6 +86,8 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       clock,
       logger,
     });
+  // Aborted first thing at close: work waiting on upstreams for a request (not a job) stops.
+  const shutdown = new AbortController();
   const ingest = new FranchiseService({
     store,
     upstreams,
@@ -97,6 +99,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     enrich: config.enrich,
     enrichConcurrency: config.jikanMaxInFlight,
     retryDelayMs: options.retryDelayMs,
+    signal: shutdown.signal,
   });
   const retention = new JobRetention({ jobs: store.jobs, bus, clock, logger, retainMs: config.jobRetentionDays * 86_400_000 });
   // Processes that run jobs also clear out old ones; an API-only process leaves it to them.
@@ -116,6 +119,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     spendLimiter: (points) => redis?.limiter(points) ?? new RateLimiterMemory({ points, duration: 60 }),
     close() {
       closing ??= (async () => {
+        shutdown.abort(new Error('tsunagu is shutting down'));
         await retention.stop();
         await queue.close({ graceMs: config.shutdownGraceMs });
         await bus.close();

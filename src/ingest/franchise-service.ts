@@ -35,6 +35,8 @@ export interface FranchiseServiceDeps {
    * Default 600,000 (10 min).
    */
   refreshCooldownMs?: number;
+  /** Aborted when the process shuts down: entry lookups still waiting for AniList give up at once. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -57,7 +59,7 @@ export class FranchiseService implements IngestService {
   private readonly refreshedAt = new Map<number, number>();
 
   constructor(private readonly deps: FranchiseServiceDeps) {
-    this.loader = new EntryLoader({ store: deps.store, anilist: deps.upstreams.anilist });
+    this.loader = new EntryLoader({ store: deps.store, anilist: deps.upstreams.anilist, clock: deps.clock, signal: deps.signal });
     this.handler = {
       run: (job, context) =>
         runIngestJob(job, context, {

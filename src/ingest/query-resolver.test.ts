@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/catalog.ts';
+import { systemClock } from '../clock.ts';
 import { NotFoundError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
@@ -38,7 +39,7 @@ describe('resolving a title', () => {
     const store = await createStore(db.url);
     stores.push(store);
     const { anilist } = simUpstreams(sim, { upstreamRetries: 0 });
-    const deps = { store, anilist, loader: new EntryLoader({ store, anilist }), logger: silentLogger };
+    const deps = { store, anilist, loader: new EntryLoader({ store, anilist, clock: systemClock }), logger: silentLogger };
     return { store, resolve: (title: string) => resolveQuery(parseIngestQuery(title), deps) };
   }
 
