@@ -30,9 +30,10 @@ export interface FranchiseServiceDeps {
   /** Waits before another round for entries that failed after the clients' retries, ms (tests shorten them). */
   retryDelayMs?: { discovery?: number; enrichment?: number };
   /**
-   * A stale franchise read starts at most one refresh per franchise in this window, ms:
-   * an entry AniList keeps failing on must not turn every page view into a job.
-   * Default 600,000 (10 min).
+   * A stale franchise read starts at most one refresh per entry read (the anime id asked
+   * for) in this window, ms: an entry AniList keeps failing on must not turn every page
+   * view into a job. Reads of other members of the same franchise are counted apart; their
+   * refreshes join the running job through its dedupe key. Default 600,000 (10 min).
    */
   refreshCooldownMs?: number;
   /** Aborted when the process shuts down: entry lookups still waiting for AniList give up at once. */
