@@ -1,14 +1,10 @@
 /*
  * Shared by the ingest tests (not a test file itself): a simulator on loopback with
- * scaled-up limits, a real store (SQLite in a temp dir, or a fresh PostgreSQL schema),
+ * scaled-up limits, a real store (SQLite in a temp dir, or a fresh PostgreSQL schema from
+ * service-targets.ts),
  * and a runtime wired like the real one but with gates and waits sized for seconds-long
  * tests. Real parts throughout; nothing is stubbed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { loadCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { walkEntryFromCatalog } from '../../src/catalog/catalog-to-domain.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -23,6 +19,7 @@ import { MemoryRateGate } from '../../src/upstream/gate/memory-rate-gate.ts';
 import type { UpstreamObserver } from '../../src/upstream/upstream-observer.ts';
 import type { ProgressEvent } from '../../src/ingest/progress-event.ts';
 import { FINAL_STATUSES } from '../../src/ingest/progress-event.ts';
+import { sqliteTarget } from './service-targets.ts';
 
 /** Loopback limits high enough that no test waits on a rate window. */
 export const FAST_SIM = { latencyMs: 5, jitterMs: 5, anilistRatePerMinute: 100_000, jikanPerSecond: 1_000, jikanPerMinute: 100_000 } as const;
@@ -79,56 +76,10 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+/** One fresh SQLite database, removed on close. */
 export async function sqliteDatabase(): Promise<TestDatabase> {
-  const dir = await mkdtemp(join(tmpdir(), 'tsunagu-ingest-'));
-  return { url: `sqlite:${join(dir, 'tsunagu.sqlite')}`, close: () => rm(dir, { recursive: true, force: true }) };
-}
-
-const PG_BASE = 'postgres://postgres@127.0.0.1:5432/test';
-
-/** True when PostgreSQL answers on 127.0.0.1:5432. */
-export function postgresAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: 5432 });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/**
- * A skip reason when PostgreSQL is not there; under CI=true its absence is a failure,
- * not a skip.
- */
-export async function postgresSkip(): Promise<string | false> {
-  if (await postgresAnswers()) return false;
-  if (process.env.CI === 'true') throw new Error('PostgreSQL does not answer on 127.0.0.1:5432, and CI=true requires it');
-  return 'PostgreSQL does not answer on 127.0.0.1:5432';
-}
-
-/** A fresh schema in database `test`, dropped on close. */
-export async function postgresDatabase(): Promise<TestDatabase> {
-  const schema = `tsunagu_ingest_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: PG_BASE });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  return {
-    url: `${PG_BASE}?schema=${schema}`,
-    async close() {
-      const client = new pg.Client({ connectionString: PG_BASE });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
+  const target = sqliteTarget();
+  return { url: await target.freshUrl(), close: () => target.cleanup() };
 }
 
 export interface TestRuntime extends Runtime {
