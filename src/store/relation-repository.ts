@@ -42,14 +42,6 @@ export interface RelationRepository {
   listFrom(ids: readonly number[]): Promise<Relation[]>;
   /** Every stored edge entering one of `ids`, ordered like listFrom: what other entries say about them. */
   listTo(ids: readonly number[]): Promise<Relation[]>;
-  /** Every stored edge with both ends in `ids`. */
-  listAmong(ids: readonly number[]): Promise<Relation[]>;
-  /**
-   * The stored edges of `types` among the entries reachable from `rootId` over those types,
-   * breadth first; at most `limit` entries are visited, the nearest first and, within one
-   * hop count, the lowest ids first (so the cut is deterministic).
-   */
-  reachable(rootId: number, types: readonly string[], limit: number): Promise<Relation[]>;
   /** Edges waiting for an endpoint. */
   listPending(): Promise<Relation[]>;
   /** Edges waiting for their target that leave one of `ids`, ordered like listFrom. */
@@ -197,14 +189,13 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
     return toInsert.length;
   }
 
-  async function listWhereFrom(ids: readonly number[], types?: readonly string[], end: 'from_id' | 'to_id' = 'from_id'): Promise<Relation[]> {
+  async function listWhereFrom(ids: readonly number[], end: 'from_id' | 'to_id' = 'from_id'): Promise<Relation[]> {
     const out: Relation[] = [];
     for (const part of chunk([...new Set(ids)], IDS_PER_QUERY)) {
       const rows = await db
         .selectFrom('relation')
         .selectAll()
         .where(end, 'in', part)
-        .$if(types !== undefined, (qb) => qb.where('type', 'in', types!))
         .orderBy('from_id')
         .orderBy('to_id')
         .orderBy('type')
@@ -252,35 +243,7 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
 
     listFrom: (ids) => listWhereFrom(ids),
 
-    listTo: async (ids) => (await listWhereFrom(ids, undefined, 'to_id')).sort((a, b) => a.from - b.from || a.to - b.to || a.type.localeCompare(b.type)),
-
-    async listAmong(ids) {
-      const wanted = new Set(ids);
-      return (await listWhereFrom(ids)).filter((e) => wanted.has(e.to));
-    },
-
-    async reachable(rootId, types, limit) {
-      const typeList = [...new Set(types.map(normaliseRelationType))];
-      if (typeList.length === 0 || limit < 1) return [];
-      const visited = new Set([rootId]);
-      const collected: Relation[] = [];
-      let frontier = [rootId];
-      // One query per hop: franchises are shallow (tens of hops at most), and each hop's
-      // frontier goes out in a single IN list, so this beats a recursive CTE that could not
-      // stop at `limit` deterministically on both dialects.
-      while (frontier.length > 0) {
-        const edges = await listWhereFrom(frontier, typeList);
-        collected.push(...edges);
-        const next: number[] = [];
-        for (const id of [...new Set(edges.map((e) => e.to))].sort((a, b) => a - b)) {
-          if (visited.has(id) || visited.size >= limit) continue;
-          visited.add(id);
-          next.push(id);
-        }
-        frontier = next;
-      }
-      return collected.filter((e) => visited.has(e.to));
-    },
+    listTo: async (ids) => (await listWhereFrom(ids, 'to_id')).sort((a, b) => a.from - b.from || a.to - b.to || a.type.localeCompare(b.type)),
 
     async listPending() {
       const rows = await db.selectFrom('pending_relation').selectAll().orderBy('from_id').orderBy('to_id').orderBy('type').execute();
