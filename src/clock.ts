@@ -33,3 +33,16 @@ export function runAfter(clock: Clock, ms: number, fn: () => void, signal?: Abor
   );
   return stop;
 }
+
+/** Calls `fn` every `ms` on `clock` until the returned function is called. */
+export function runEvery(clock: Clock, ms: number, fn: () => void): () => void {
+  let cancel = () => {};
+  const next = () => {
+    cancel = runAfter(clock, ms, () => {
+      next();
+      fn();
+    });
+  };
+  next();
+  return () => cancel();
+}

@@ -213,6 +213,7 @@ export class BullMqJobQueue implements JobQueue {
         handler: this.#handler!,
         workerId: this.workerId,
         leaseMs: this.#leaseMs,
+        clock: this.#clock,
         logger: this.#logger,
       });
       if (end === 'requeued') {
