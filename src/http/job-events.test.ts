@@ -127,6 +127,30 @@ describe('GET /api/jobs/{id}/events', () => {
   });
 });
 
+describe('the event stream of a job run by the real engine', () => {
+  test('a job run here against the simulator streams its whole life: queued first, ids in order, progress, its final state last', async () => {
+    const api = await startApiFixture({ worker: true });
+    try {
+      // Death Note, not stored: discovery fetches its franchise from the simulator.
+      const { job } = await api.runtime.ingest.requestIngest({ query: '1535', enrich: false });
+      const stream = new SseReader(await fetch(`${api.url}/api/jobs/${job.id}/events`));
+      await stream.done;
+      assert.deepEqual(
+        stream.events.map((m) => m.id),
+        stream.events.map((_, i) => String(i + 1)),
+      );
+      const data = stream.events.map((m) => JSON.parse(m.data!));
+      assert.deepEqual([stream.events[0]!.event, data[0].status], ['state', 'queued']);
+      assert.ok(stream.events.some((m) => m.event === 'progress'), 'progress while it ran');
+      assert.deepEqual([stream.events.at(-1)!.event, data.at(-1).status], ['state', 'succeeded']);
+      assert.equal((await (await fetch(`${api.url}/api/jobs/${job.id}`)).json()).job.status, 'succeeded');
+      assert.equal((await fetch(`${api.url}/api/anime/1535/franchise?ingest=false`)).status, 200, 'the franchise is stored');
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('event stream keep-alive and shutdown', () => {
   test('idle streams get heartbeat comments; a job that ends without an event is noticed at the next beat', async () => {
     const api = await startApiFixture({ config: { sseHeartbeatMs: 30 } });
