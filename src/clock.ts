@@ -23,6 +23,7 @@ export const systemClock: Clock = {
 export function runAfter(clock: Clock, ms: number, fn: () => void, signal?: AbortSignal): () => void {
   const cancel = new AbortController();
   const stop = () => cancel.abort();
+  if (signal?.aborted) return stop;
   signal?.addEventListener('abort', stop, { once: true });
   clock.sleep(ms, cancel.signal).then(
     () => {
