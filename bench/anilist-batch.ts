@@ -10,7 +10,7 @@ import { loadCatalog } from '../src/catalog/catalog.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { startSimulator } from '../src/sim/simulator.ts';
-import { catalogFranchiseIds } from '../src/upstream/testing/catalog-franchise.ts';
+import { catalogFranchiseIds } from '../test/fixtures/catalog-franchise.ts';
 import { createUpstreams } from '../src/upstream/upstreams.ts';
 
 const catalog = await loadCatalog();

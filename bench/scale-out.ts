@@ -13,8 +13,8 @@
  */
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { catalogFranchise } from '../src/ingest/ingest-test-harness.ts';
-import { postgresTarget, redisTarget } from '../src/redis/testing/service-targets.ts';
+import { catalogFranchise } from '../test/support/ingest-harness.ts';
+import { postgresTarget, redisTarget } from '../test/support/service-targets.ts';
 import { startSimulator, type SimStats } from '../src/sim/simulator.ts';
 import { migrateDatabase } from '../src/store/store.ts';
 import { clusterEnv, TsunaguCluster } from '../test/scale-out/tsunagu-cluster.ts';

@@ -1,7 +1,7 @@
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
-import { policyFromConfig } from './domain/franchise-policy.ts';
+import { policyFromConfig } from './config/franchise-policy-options.ts';
 import { FranchiseService } from './ingest/franchise-service.ts';
 import type { ProgressBus } from './ingest/progress-event.ts';
 import { InProcessJobQueue } from './jobs/in-process-job-queue.ts';
@@ -96,6 +96,8 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       clock,
       logger,
     });
+  // Aborted first thing at close: work waiting on upstreams for a request (not a job) stops.
+  const shutdown = new AbortController();
   const mirror = mirrorFreshness(store, clock, config.syncFreshMinutes * 60_000);
   const catalogSync = new CatalogSync(
     { store, anilist: upstreams.anilist, clock, logger },
@@ -113,6 +115,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     enrichConcurrency: config.jikanMaxInFlight,
     retryDelayMs: options.retryDelayMs,
     mirror,
+    signal: shutdown.signal,
   });
   const syncIntervalMs = config.syncIntervalMinutes * 60_000;
   const scheduler = syncIntervalMs > 0 ? new SyncScheduler({ queue, store, clock, logger }, { intervalMs: syncIntervalMs, enrich: config.enrich }) : null;
@@ -155,6 +158,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     spendLimiter: (points) => redis?.limiter(points) ?? new RateLimiterMemory({ points, duration: 60 }),
     close() {
       closing ??= (async () => {
+        shutdown.abort(new Error('tsunagu is shutting down'));
         await scheduler?.stop();
         await retention.stop();
         await queue.close({ graceMs: config.shutdownGraceMs });

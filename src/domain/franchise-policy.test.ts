@@ -1,32 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../config/config.ts';
 import { InputError } from '../errors.ts';
-import { DEFAULT_FOLLOW, defaultPolicy, parsePolicy, policyFromConfig } from './franchise-policy.ts';
+import { DEFAULT_FOLLOW, defaultPolicy, parsePolicy } from './franchise-policy.ts';
 
-test('the default policy is what the FRANCHISE_* options default to', () => {
-  const fromConfig = policyFromConfig(loadConfig({}));
-  assert.deepEqual([...fromConfig.follow].sort(), [...defaultPolicy.follow].sort());
-  assert.equal(fromConfig.maxEntries, 500);
-  assert.equal(fromConfig.maxDepth, 40);
+test('the default policy follows the story relations and leaves out the ones that join unrelated works', () => {
   assert.equal(defaultPolicy.maxEntries, 500);
   assert.equal(defaultPolicy.maxDepth, 40);
   assert.deepEqual([...defaultPolicy.follow], [...DEFAULT_FOLLOW]);
   for (const type of ['CHARACTER', 'OTHER', 'ADAPTATION', 'SOURCE']) assert.equal(defaultPolicy.follow.has(type), false, type);
 });
 
-test('options from the environment reach the policy', () => {
-  const policy = policyFromConfig(
-    loadConfig({ FRANCHISE_FOLLOW: 'sequel, prequel,side story', FRANCHISE_MAX_ENTRIES: '30', FRANCHISE_MAX_DEPTH: '3' }),
-  );
-  assert.deepEqual([...policy.follow], ['SEQUEL', 'PREQUEL', 'SIDE_STORY']);
-  assert.equal(policy.maxEntries, 30);
-  assert.equal(policy.maxDepth, 3);
-});
-
 test('an unknown relation type is named, with the valid ones', () => {
   assert.throws(
-    () => policyFromConfig(loadConfig({ FRANCHISE_FOLLOW: 'SEQUEL,FRIENDS,PREQUEL' })),
+    () => parsePolicy('SEQUEL,FRIENDS,PREQUEL'),
     (error: unknown) => {
       assert.ok(error instanceof InputError);
       assert.equal(error.field, 'follow');

@@ -1,4 +1,3 @@
-import type { Config } from '../config/config.ts';
 import { InputError } from '../errors.ts';
 import { RELATION_TYPES, type KnownRelationType, type RelationType } from './relation-type.ts';
 
@@ -57,13 +56,6 @@ export function parsePolicy(
     maxEntries: checkedCap('maxEntries', caps.maxEntries),
     maxDepth: checkedCap('maxDepth', caps.maxDepth),
   });
-}
-
-/** The policy the FRANCHISE_FOLLOW, FRANCHISE_MAX_ENTRIES and FRANCHISE_MAX_DEPTH options describe. */
-export function policyFromConfig(
-  config: Pick<Config, 'franchiseFollow' | 'franchiseMaxEntries' | 'franchiseMaxDepth'>,
-): FranchisePolicy {
-  return parsePolicy(config.franchiseFollow, { maxEntries: config.franchiseMaxEntries, maxDepth: config.franchiseMaxDepth });
 }
 
 function checkedCap(name: keyof typeof LIMITS, value: number | undefined): number {

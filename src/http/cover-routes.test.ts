@@ -6,13 +6,13 @@ import { coverHostPolicy } from '../covers/cover-hosts.ts';
 import { CoverService, coverGateOptions } from '../covers/cover-service.ts';
 import type { CoverImages } from '../domain/anime.ts';
 import { silentLogger } from '../log.ts';
-import { anime } from '../store/conformance/fixtures.ts';
+import { anime } from '../../test/fixtures/store-fixtures.ts';
 import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
 import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
-import { simUpstreams } from '../upstream/testing/sim-upstreams.ts';
+import { simUpstreams } from '../../test/support/sim-upstreams.ts';
 import { anilistRemoteSearch } from './remote-search.ts';
 import type { SearchResponse } from './schemas.ts';
-import { readProblem, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
+import { readProblem, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';
 
 // GET /api/anime/{id}/cover against a real server and store, with a loopback image host
 // (test/support/cover-origin.ts) standing in for AniList's: it is the configured upstream

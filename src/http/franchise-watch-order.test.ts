@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { followJob, sqliteDatabase, startFastSimulator, testRuntime } from '../ingest/ingest-test-harness.ts';
+import { followJob, sqliteDatabase, startFastSimulator, testRuntime } from '../../test/support/ingest-harness.ts';
 import { createMetrics } from './metrics.ts';
 import { createRuntimeApp } from './runtime-app.ts';
 import { startServer } from './server.ts';

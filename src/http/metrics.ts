@@ -77,7 +77,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const httpDuration = new Histogram({
     name: 'tsunagu_http_request_duration_seconds',
-    help: 'HTTP request latency by matched route, method and status (event streams: until they close).',
+    help: 'Time from a request to its response headers, by matched route, method and status; a body still streaming (an event stream) is not included.',
     labelNames: ['route', 'method', 'status'],
     buckets: SECONDS_BUCKETS,
     registers,

@@ -9,19 +9,18 @@ import { systemClock } from '../clock.ts';
 import {
   followJob,
   postgresDatabase,
-  postgresSkip,
   sqliteDatabase,
   startFastSimulator,
   testRuntime,
   type TestDatabase,
   type TestRuntime,
-} from '../ingest/ingest-test-harness.ts';
+} from '../../test/support/ingest-harness.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { createMetrics } from './metrics.ts';
 import { ReadCache } from './read-cache.ts';
 import { createRuntimeApp } from './runtime-app.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { AOT, seedFromCatalog } from './testing/api-fixture.ts';
+import { AOT, seedFromCatalog } from '../../test/support/api-fixture.ts';
 
 const run = promisify(execFile);
 const STEINS_GATE = 9253;
@@ -146,10 +145,9 @@ describe('reads from the cache', () => {
   });
 
   test('two servers on one PostgreSQL database: a write through one is seen on the next read of the other', async (t) => {
-    const skip = await postgresSkip();
-    if (skip) return t.skip(skip);
     const db = await postgresDatabase();
     cleanup.push(() => db.close());
+    if (db.skip) return t.skip(db.skip);
     const a = await serve({ db });
     const b = await serve({ db, seed: false });
     const before = await rawGet(`${b.server.url}${FRANCHISE}`);

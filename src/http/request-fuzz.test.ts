@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from '../ingest/ingest-test-harness.ts';
+import { followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from '../../test/support/ingest-harness.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { seededRandom, type Random } from '../sim/seeded-random.ts';
 import { createMetrics } from './metrics.ts';

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
-import { simUpstreams } from '../upstream/testing/sim-upstreams.ts';
+import { simUpstreams } from '../../test/support/sim-upstreams.ts';
 import { anilistRemoteSearch } from './remote-search.ts';
 import type { SearchResponse } from './schemas.ts';
-import { AOT, startApiFixture, type ApiFixture } from './testing/api-fixture.ts';
+import { AOT, startApiFixture, type ApiFixture } from '../../test/support/api-fixture.ts';
 
 // GET /api/search over a store holding Attack on Titan, with AniList played by the simulator.
 describe('search ranks what a person means and says where each result came from', () => {

@@ -4,7 +4,7 @@ import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/config.ts';
 import { silentLogger } from '../log.ts';
 import { createRedisParts } from '../redis/redis-parts.ts';
-import { redisTarget } from '../redis/testing/service-targets.ts';
+import { redisTarget } from '../../test/support/service-targets.ts';
 import { HttpProblem } from './problem.ts';
 import { upstreamSpendLimit } from './upstream-spend-limit.ts';
 

@@ -15,14 +15,12 @@ import {
   catalogFranchise,
   fastGates,
   followJob,
-  postgresDatabase,
-  postgresSkip,
   sqliteDatabase,
   startFastSimulator,
   testEnv,
   testRuntime,
-  type TestDatabase,
-} from './ingest-test-harness.ts';
+} from '../../test/support/ingest-harness.ts';
+import { postgresTarget, sqliteTarget, type DatabaseTarget } from '../../test/support/service-targets.ts';
 
 /** The reference franchises of the data README: id and title. */
 const FRANCHISES = [
@@ -34,24 +32,24 @@ const FRANCHISES = [
   { root: 1575, name: 'Code Geass' },
 ] as const;
 
-function scenarios(dialect: string, makeDatabase: () => Promise<TestDatabase>, skip: () => Promise<string | false>) {
+function scenarios(dialect: string, databases: () => DatabaseTarget | Promise<DatabaseTarget>) {
   describe(`discovery on ${dialect}`, () => {
     let sim: RunningSimulator;
-    let skipReason: string | false = false;
+    let target: DatabaseTarget;
     before(async () => {
-      skipReason = await skip();
-      if (!skipReason) sim = await startFastSimulator();
+      target = await databases();
+      if (!target.skip) sim = await startFastSimulator();
     });
     after(async () => {
       await sim?.close();
+      await target?.cleanup();
     });
 
     for (const { root, name } of FRANCHISES) {
       test(`${name} (${root}): the exact member set the catalog gives under the policy, in about one request per level`, async (t) => {
-        if (skipReason) return t.skip(skipReason);
+        if (target.skip) return t.skip(target.skip);
         const expected = await catalogFranchise(root);
-        const db = await makeDatabase();
-        const runtime = await testRuntime(sim, db.url, { env: { TSUNAGU_ENRICH: 'false' } });
+        const runtime = await testRuntime(sim, await target.freshUrl(), { env: { TSUNAGU_ENRICH: 'false' } });
         try {
           sim.reset();
           const { job } = await runtime.ingest.requestIngest({ query: String(root) });
@@ -87,14 +85,13 @@ function scenarios(dialect: string, makeDatabase: () => Promise<TestDatabase>, s
           assert.equal(sim.stats().anilist.requests, 0);
         } finally {
           await runtime.close();
-          await db.close();
         }
       });
     }
   });
 }
 
-scenarios('SQLite', sqliteDatabase, async () => false);
+scenarios('SQLite', sqliteTarget);
 
 test('levels wider than 50 go out in full batches: one request per 50 entries of a level (AoT over every relation type, 719 entries)', async () => {
   const policy = parsePolicy([...RELATION_TYPES], { maxEntries: 5000, maxDepth: 1000 });
@@ -170,4 +167,4 @@ test('manga and novels in AniList\'s and Jikan\'s relations are not walked, stor
   }
 });
 
-scenarios('PostgreSQL', postgresDatabase, postgresSkip);
+scenarios('PostgreSQL', postgresTarget);

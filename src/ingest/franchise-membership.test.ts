@@ -10,7 +10,7 @@ import { createStore } from '../store/store.ts';
 import { createUpstreams } from '../upstream/upstreams.ts';
 import { discoverFranchise } from './franchise-discovery.ts';
 import { readFranchise } from './franchise-reader.ts';
-import { fastGates, sqliteDatabase, startFastSimulator, testEnv } from './ingest-test-harness.ts';
+import { fastGates, sqliteDatabase, startFastSimulator, testEnv } from '../../test/support/ingest-harness.ts';
 
 const KERORO = 516;
 /** "Chibi Kero: Kerobouru no Himitsu!?" names Keroro Gunsou its PARENT; Keroro Gunsou never names it back. */

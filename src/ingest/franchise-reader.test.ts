@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPolicy } from '../domain/franchise-policy.ts';
-import { anime, DAY, edge, manualClock, T0 } from '../store/conformance/fixtures.ts';
+import { anime, DAY, edge, T0 } from '../../test/fixtures/store-fixtures.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 import type { FinalJobStatus } from '../store/job-repository.ts';
 import { createStore, type Store } from '../store/store.ts';
 import { emptyStats, readFranchise } from './franchise-reader.ts';
@@ -12,7 +13,7 @@ import type { FranchiseStats } from './franchise-view.ts';
 
 async function openStore(t: { after: (fn: () => Promise<void>) => void }) {
   const dir = mkdtempSync(join(tmpdir(), 'tsunagu-reader-'));
-  const clock = manualClock();
+  const clock = new ManualClock(T0);
   const store = await createStore(`sqlite:${join(dir, 'store.sqlite')}`, { clock });
   t.after(async () => {
     await store.close();
@@ -51,18 +52,18 @@ test('a franchise read shows the stats of the last succeeded or partial job of a
   await finishedJob(store, 'franchise:9', 'succeeded', { stats: stats(999) });
   assert.deepEqual((await read(store, 1))?.stats, emptyStats(), "another franchise's job");
 
-  clock.advance(1000);
+  await clock.advance(1000);
   await finishedJob(store, 'franchise:2', 'partial', { stats: stats(5000) });
-  clock.advance(1000);
+  await clock.advance(1000);
   await finishedJob(store, 'franchise:1', 'failed', { stats: stats(7000) });
-  clock.advance(1000);
+  await clock.advance(1000);
   await finishedJob(store, 'franchise:1|SEQUEL|10|2', 'succeeded', { stats: stats(8000) });
   const expected = { ...stats(5000), disagreements: [] };
   assert.deepEqual((await read(store, 1))?.stats, expected, 'the partial job keyed by member 2; not the failed one, not another policy');
   assert.deepEqual((await read(store, 3))?.stats, expected, 'the same from another member');
   assert.deepEqual((await read(store, 1, '|SEQUEL|10|2'))?.stats, { ...stats(8000), disagreements: [] }, 'the other policy');
 
-  clock.advance(1000);
+  await clock.advance(1000);
   await finishedJob(store, 'franchise:3', 'succeeded', { stats: stats(6000) });
   assert.deepEqual((await read(store, 1))?.stats, { ...stats(6000), disagreements: [] }, 'the newest one wins');
 });

@@ -5,7 +5,7 @@ import { systemClock } from '../clock.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import type { ProgressEvent } from './progress-event.ts';
-import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from './ingest-test-harness.ts';
+import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from '../../test/support/ingest-harness.ts';
 
 const AOT = 16498;
 

@@ -31,13 +31,16 @@ export interface FranchiseServiceDeps {
   /** Waits before another round for entries that failed after the clients' retries, ms (tests shorten them). */
   retryDelayMs?: { discovery?: number; enrichment?: number };
   /**
-   * A stale franchise read starts at most one refresh per franchise in this window, ms:
-   * an entry AniList keeps failing on must not turn every page view into a job.
-   * Default 600,000 (10 min).
+   * A stale franchise read starts at most one refresh per entry read (the anime id asked
+   * for) in this window, ms: an entry AniList keeps failing on must not turn every page
+   * view into a job. Reads of other members of the same franchise are counted apart; their
+   * refreshes join the running job through its dedupe key. Default 600,000 (10 min).
    */
   refreshCooldownMs?: number;
   /** True while a synced catalog answers alone: reads are fresh, discovery and title lookups ask AniList nothing. */
   mirror?: () => Promise<boolean>;
+  /** Aborted when the process shuts down: entry lookups still waiting for AniList give up at once. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -60,7 +63,7 @@ export class FranchiseService implements IngestService {
   private readonly refreshedAt = new Map<number, number>();
 
   constructor(private readonly deps: FranchiseServiceDeps) {
-    this.loader = new EntryLoader({ store: deps.store, anilist: deps.upstreams.anilist });
+    this.loader = new EntryLoader({ store: deps.store, anilist: deps.upstreams.anilist, clock: deps.clock, signal: deps.signal });
     this.handler = {
       run: (job, context) =>
         runIngestJob(job, context, {

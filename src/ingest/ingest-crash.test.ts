@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { createStore } from '../store/store.ts';
-import { catalogFranchise, normalisedDump, sqliteDatabase, startFastSimulator, testEnv, type TestDatabase } from './ingest-test-harness.ts';
+import { catalogFranchise, normalisedDump, sqliteDatabase, startFastSimulator, testEnv, type TestDatabase } from '../../test/support/ingest-harness.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const AOT = 16498;

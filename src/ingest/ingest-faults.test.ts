@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
 import { walkFranchise } from '../domain/franchise-walk.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
-import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase } from './ingest-test-harness.ts';
+import { callCounter, catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase } from '../../test/support/ingest-harness.ts';
 
 // 30% of requests to each upstream fail, in every way the simulator knows. The engine retries a
 // failed entry once, so an entry is named as failed only when two of its requests fail: at 30%

@@ -6,7 +6,7 @@ import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
 import { recordingFetch } from '../../test/ingest/recording-fetch.ts';
 import type { ProgressEvent } from './progress-event.ts';
 import { FINAL_STATUSES } from './progress-event.ts';
-import { fastGates, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from './ingest-test-harness.ts';
+import { fastGates, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from '../../test/support/ingest-harness.ts';
 
 const GUNDAM = 80;
 const DEATH_NOTE = 1535;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { RunningSimulator } from '../sim/simulator.ts';
-import { catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from './ingest-test-harness.ts';
+import { catalogFranchise, followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from '../../test/support/ingest-harness.ts';
 
 const GUNDAM = 80;
 const DEATH_NOTE = 1535;

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import { runAfter, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { JobRepository } from '../store/job-repository.ts';
 import type { EntryFailure } from './franchise-view.ts';
@@ -23,7 +23,8 @@ export class JobProgress {
   private readonly latest = new Map<IngestPhase, Progress>();
   private main: IngestPhase = 'queued';
   private lastPersist = 0;
-  private persistTimer: NodeJS.Timeout | null = null;
+  /** Cancels the pending write of the record, when one is scheduled. */
+  private cancelPersist: (() => void) | null = null;
   /** Bus publishes in order, so seq follows the order of the calls. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -68,9 +69,9 @@ export class JobProgress {
 
   /** Waits for queued publishes and writes the record once more. */
   async flush(): Promise<void> {
-    if (this.persistTimer) {
-      clearTimeout(this.persistTimer);
-      this.persistTimer = null;
+    if (this.cancelPersist) {
+      this.cancelPersist();
+      this.cancelPersist = null;
       this.persistNow();
     }
     await this.chain;
@@ -83,12 +84,12 @@ export class JobProgress {
   }
 
   private persistSoon(): void {
-    if (this.persistTimer) return;
+    if (this.cancelPersist) return;
     const wait = Math.max(0, this.lastPersist + PERSIST_EVERY_MS - this.deps.clock.now());
-    this.persistTimer = setTimeout(() => {
-      this.persistTimer = null;
+    this.cancelPersist = runAfter(this.deps.clock, wait, () => {
+      this.cancelPersist = null;
       this.persistNow();
-    }, wait);
+    });
   }
 
   private persistNow(): void {

@@ -13,7 +13,7 @@ import { createStore, type Store } from '../store/store.ts';
 import type { AniListClient, FetchMediaOptions } from '../upstream/anilist/anilist-client.ts';
 import { createUpstreams } from '../upstream/upstreams.ts';
 import { discoverFranchise, type DiscoveryResult } from './franchise-discovery.ts';
-import { fastGates, normalisedDump, sqliteDatabase, startFastSimulator, testEnv } from './ingest-test-harness.ts';
+import { fastGates, normalisedDump, sqliteDatabase, startFastSimulator, testEnv } from '../../test/support/ingest-harness.ts';
 
 const GUNDAM = 80;
 

@@ -1,16 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/catalog.ts';
+import { systemClock } from '../clock.ts';
 import { NotFoundError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { createStore, type Store } from '../store/store.ts';
-import { catalogFranchiseIds } from '../upstream/testing/catalog-franchise.ts';
-import { simUpstreams } from '../upstream/testing/sim-upstreams.ts';
+import { catalogFranchiseIds } from '../../test/fixtures/catalog-franchise.ts';
+import { simUpstreams } from '../../test/support/sim-upstreams.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { EntryLoader } from './entry-loader.ts';
 import { parseIngestQuery } from './ingest-query.ts';
-import { sqliteDatabase, startFastSimulator, type TestDatabase } from './ingest-test-harness.ts';
+import { sqliteDatabase, startFastSimulator, type TestDatabase } from '../../test/support/ingest-harness.ts';
 import { resolveQuery, type Resolved } from './query-resolver.ts';
 
 // Ambiguous titles as a person types them, resolved through the simulator's AniList search
@@ -38,7 +39,7 @@ describe('resolving a title', () => {
     const store = await createStore(db.url);
     stores.push(store);
     const { anilist } = simUpstreams(sim, { upstreamRetries: 0 });
-    const deps = { store, anilist, loader: new EntryLoader({ store, anilist }), logger: silentLogger };
+    const deps = { store, anilist, loader: new EntryLoader({ store, anilist, clock: systemClock }), logger: silentLogger };
     return { store, resolve: (title: string) => resolveQuery(parseIngestQuery(title), deps) };
   }
 

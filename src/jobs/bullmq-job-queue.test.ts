@@ -4,10 +4,10 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../log.ts';
 import { openRedis, redisKey } from '../redis/redis-connection.ts';
-import { postgresTarget, redisTarget } from '../redis/testing/service-targets.ts';
+import { postgresTarget, redisTarget } from '../../test/support/service-targets.ts';
 import { createStore } from '../store/store.ts';
 import { BullMqJobQueue } from './bullmq-job-queue.ts';
-import { jobQueueConformance } from './job-queue-conformance.ts';
+import { jobQueueConformance } from '../../test/conformance/job-queue-conformance.ts';
 
 const redis = await redisTarget();
 const postgres = await postgresTarget();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, Queue, WaitingError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { systemClock, type Clock } from '../clock.ts';
+import { runAfter, systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
@@ -30,6 +30,11 @@ export interface BullMqJobQueueOptions {
   sweepMs?: number;
   /** Names this worker in job records. Default `<host>:<pid>:<random>`. */
   workerId?: string;
+  /**
+   * Leases, sweeps and re-checks run on it. Default the system clock; BullMQ keeps its own
+   * timers on Date.now() (a delay handed to it is a time on that clock), so a queue on real
+   * Redis needs a clock that agrees with it.
+   */
   clock?: Clock;
   logger?: Logger;
 }
@@ -65,7 +70,8 @@ export class BullMqJobQueue implements JobQueue {
   readonly #running = new Map<string, AbortController>();
   /** Claims run one at a time, so jobs BullMQ hands out together start in its (oldest first) order. */
   #claims: Promise<unknown> = Promise.resolve();
-  #sweepTimer: NodeJS.Timeout | null = null;
+  /** Cancels the next sweep, when one is scheduled. */
+  #cancelSweep: (() => void) | null = null;
   #closed = false;
   #closing: Promise<void> | null = null;
 
@@ -133,8 +139,8 @@ export class BullMqJobQueue implements JobQueue {
 
   async #close(graceMs: number): Promise<void> {
     this.#closed = true;
-    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
-    this.#sweepTimer = null;
+    this.#cancelSweep?.();
+    this.#cancelSweep = null;
     // Closing first stops the worker taking more; the interrupted handlers put their jobs back.
     const closing = this.#worker?.close() ?? Promise.resolve();
     for (const controller of this.#running.values()) controller.abort(new JobInterruption('shutdown'));
@@ -174,8 +180,9 @@ export class BullMqJobQueue implements JobQueue {
       const stored = await this.#jobs.get(id);
       if (stored?.status !== 'queued' && stored?.status !== 'running') return; // finished, cancelled or unknown: nothing to run
       // Another worker holds it (alive, or dead with its lease still running): look again when that lease ends.
-      const leaseLeft = Math.max(0, (stored.leaseUntil ?? 0) - this.#clock.now());
-      await bullJob.moveToDelayed(Date.now() + leaseLeft + RECHECK_MS, token);
+      const now = this.#clock.now();
+      const leaseLeft = Math.max(0, (stored.leaseUntil ?? 0) - now);
+      await bullJob.moveToDelayed(now + leaseLeft + RECHECK_MS, token);
       throw new DelayedError();
     }
     if (this.#closed) {
@@ -192,6 +199,7 @@ export class BullMqJobQueue implements JobQueue {
         handler: this.#handler!,
         workerId: this.workerId,
         leaseMs: this.#leaseMs,
+        clock: this.#clock,
         logger: this.#logger,
       });
       if (end === 'requeued') {
@@ -205,11 +213,11 @@ export class BullMqJobQueue implements JobQueue {
 
   #sweepSoon(ms: number): void {
     if (this.#closed) return;
-    this.#sweepTimer = setTimeout(() => {
+    this.#cancelSweep = runAfter(this.#clock, ms, () => {
       this.#sweep()
         .catch((error: unknown) => this.#logger.warn({ err: error }, 'job sweep failed; trying again at the next'))
         .finally(() => this.#sweepSoon(this.#sweepMs));
-    }, ms);
+    });
   }
 
   /**

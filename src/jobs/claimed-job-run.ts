@@ -1,3 +1,4 @@
+import { runEvery, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Job, JobRepository } from '../store/job-repository.ts';
 import { JobInterruption, type JobHandler, type JobOutcome } from './job-queue.ts';
@@ -14,6 +15,8 @@ export interface ClaimedJobRunDeps {
    * cancel from another process takes. Default: 1,000 or a third of the lease if shorter.
    */
   watchMs?: number;
+  /** Times the heartbeat and the watch; the same clock the job records' leases are written on. */
+  clock: Clock;
   logger: Logger;
 }
 
@@ -33,13 +36,13 @@ export async function runClaimedJob(job: Job, controller: AbortController, deps:
   const interrupt = (reason: JobInterruption['reason']) => {
     if (!controller.signal.aborted) controller.abort(new JobInterruption(reason));
   };
-  const heartbeat = setInterval(() => {
+  const stopHeartbeat = runEvery(deps.clock, Math.max(50, Math.floor(leaseMs / 3)), () => {
     jobs.heartbeat(job.id, workerId, leaseMs).then(
       (held) => held || interrupt('lease-lost'),
       (error: unknown) => log.warn({ err: error }, 'job heartbeat failed; retrying at the next beat'),
     );
-  }, Math.max(50, Math.floor(leaseMs / 3)));
-  const watch = setInterval(() => {
+  });
+  const stopWatch = runEvery(deps.clock, deps.watchMs ?? Math.max(50, Math.min(1_000, Math.floor(leaseMs / 3))), () => {
     jobs.get(job.id).then(
       (stored) => {
         if (stored?.status === 'running' && stored.workerId === workerId) return;
@@ -47,7 +50,7 @@ export async function runClaimedJob(job: Job, controller: AbortController, deps:
       },
       (error: unknown) => log.warn({ err: error }, 'reading the job record failed; looking again soon'),
     );
-  }, deps.watchMs ?? Math.max(50, Math.min(1_000, Math.floor(leaseMs / 3))));
+  });
   let outcome: JobOutcome;
   try {
     outcome = await handler.run(job, { signal: controller.signal, workerId });
@@ -59,8 +62,8 @@ export async function runClaimedJob(job: Job, controller: AbortController, deps:
       outcome = { status: 'failed', failures: [{ message }] };
     }
   } finally {
-    clearInterval(heartbeat);
-    clearInterval(watch);
+    stopHeartbeat();
+    stopWatch();
   }
   const reason = controller.signal.aborted ? (controller.signal.reason as JobInterruption).reason : null;
   if (reason === 'lease-lost') {

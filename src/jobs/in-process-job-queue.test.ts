@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createStore } from '../store/store.ts';
 import { InProcessJobQueue } from './in-process-job-queue.ts';
-import { jobQueueConformance } from './job-queue-conformance.ts';
+import { jobQueueConformance } from '../../test/conformance/job-queue-conformance.ts';
 
 jobQueueConformance('in-process queue on SQLite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tsunagu-queue-'));

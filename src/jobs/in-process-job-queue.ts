@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { systemClock, type Clock } from '../clock.ts';
+import { runAfter, systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
@@ -50,7 +50,8 @@ export class InProcessJobQueue implements JobQueue {
   /** A claim loop is under way; a wake-up meanwhile sets #wakeAgain instead of starting a second one. */
   #pumping = false;
   #wakeAgain = false;
-  #pollTimer: NodeJS.Timeout | null = null;
+  /** Cancels the next look at the job table, when one is scheduled. */
+  #cancelPoll: (() => void) | null = null;
 
   constructor(jobs: JobRepository, options: InProcessJobQueueOptions = {}) {
     this.#jobs = jobs;
@@ -98,8 +99,8 @@ export class InProcessJobQueue implements JobQueue {
 
   async #close(graceMs: number): Promise<void> {
     this.#closed = true;
-    if (this.#pollTimer) clearTimeout(this.#pollTimer);
-    this.#pollTimer = null;
+    this.#cancelPoll?.();
+    this.#cancelPoll = null;
     const running = [...this.#running.entries()];
     for (const [, { controller }] of running) controller.abort(new JobInterruption('shutdown'));
     if (await settlesWithin(Promise.all(running.map(([, r]) => r.done)), graceMs)) return;
@@ -153,12 +154,12 @@ export class InProcessJobQueue implements JobQueue {
 
   #schedulePoll(): void {
     if (this.#closed || !this.#handler) return;
-    if (this.#pollTimer) clearTimeout(this.#pollTimer);
-    // Not unref'd on purpose: a started queue is a worker, and a worker waits for work.
-    this.#pollTimer = setTimeout(() => {
-      this.#pollTimer = null;
+    this.#cancelPoll?.();
+    // Keeps the process alive on purpose: a started queue is a worker, and a worker waits for work.
+    this.#cancelPoll = runAfter(this.#clock, this.#pollMs, () => {
+      this.#cancelPoll = null;
       this.#wake();
-    }, this.#pollMs);
+    });
   }
 
   #launch(job: Job): void {
@@ -178,6 +179,7 @@ export class InProcessJobQueue implements JobQueue {
         handler: this.#handler!,
         workerId: this.workerId,
         leaseMs: this.#leaseMs,
+        clock: this.#clock,
         logger: this.#logger,
       });
     } catch (error) {

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../log.ts';
-import { DAY, manualClock } from '../store/conformance/fixtures.ts';
+import { DAY, T0 } from '../../test/fixtures/store-fixtures.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 import { createStore } from '../store/store.ts';
 import { JobRetention } from './job-retention.ts';
 import { MemoryProgressBus } from './memory-progress-bus.ts';
 
 test('retention deletes finished jobs past JOB_RETENTION_DAYS with their event histories, page by page, and keeps the rest', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tsunagu-retention-'));
-  const clock = manualClock();
+  const clock = new ManualClock(T0);
   const store = await createStore(`sqlite:${join(dir, 'jobs.sqlite')}`, { clock });
   const bus = new MemoryProgressBus({ clock });
   t.after(async () => {
@@ -29,7 +30,7 @@ test('retention deletes finished jobs past JOB_RETENTION_DAYS with their event h
   const old = [];
   for (let i = 0; i < 5; i++) old.push(await finished(`franchise:${i}`));
   const queued = (await store.jobs.create({ kind: 'ingest', dedupeKey: 'franchise:queued', payload: {} })).job.id;
-  clock.advance(8 * DAY);
+  await clock.advance(8 * DAY);
   const recent = await finished('franchise:recent');
 
   const retention = new JobRetention({ jobs: store.jobs, bus, clock, logger: silentLogger, retainMs: 7 * DAY, pageSize: 2 });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MemoryProgressBus } from './memory-progress-bus.ts';
-import { progressBusConformance } from './progress-bus-conformance.ts';
+import { progressBusConformance } from '../../test/conformance/progress-bus-conformance.ts';
 
 progressBusConformance('memory', () => new MemoryProgressBus());
 

@@ -5,8 +5,8 @@ import type { Redis } from 'ioredis';
 import type { ProgressEvent } from '../ingest/progress-event.ts';
 import { silentLogger } from '../log.ts';
 import { openRedis, redisKey } from '../redis/redis-connection.ts';
-import { redisTarget } from '../redis/testing/service-targets.ts';
-import { progressBusConformance } from './progress-bus-conformance.ts';
+import { redisTarget } from '../../test/support/service-targets.ts';
+import { progressBusConformance } from '../../test/conformance/progress-bus-conformance.ts';
 import { RedisProgressBus } from './redis-progress-bus.ts';
 
 const target = await redisTarget();

@@ -8,7 +8,7 @@ import { derivedFigures, type DerivedFigures } from './derived-figures.ts';
 import { isSourceWork } from './source-work.ts';
 import { sourceWorks } from './source-works.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { postGraphql } from './sim-test-kit.ts';
+import { postGraphql } from '../../test/support/sim-requests.ts';
 
 // Written from AniList's documented semantics, independently of the simulator's own table:
 // FuzzyDateInt is YYYYMMDD with 0 for unknown parts; null never matches a comparison.

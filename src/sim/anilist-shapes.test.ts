@@ -5,7 +5,7 @@ import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { loadAnilistSchema } from './anilist/anilist-schema.ts';
 import { PAGE_FIELDS, ROOT_FIELDS } from './anilist/anilist-roots.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { postGraphql } from './sim-test-kit.ts';
+import { postGraphql } from '../../test/support/sim-requests.ts';
 
 const schema = loadAnilistSchema();
 let sim: RunningSimulator;

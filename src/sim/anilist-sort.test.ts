@@ -5,7 +5,7 @@ import { loadCatalog, type Catalog, type CatalogMedia } from '../catalog/catalog
 import { loadAnilistSchema } from './anilist/anilist-schema.ts';
 import { derivedFigures, type DerivedFigures } from './derived-figures.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { postGraphql } from './sim-test-kit.ts';
+import { postGraphql } from '../../test/support/sim-requests.ts';
 
 const schema = loadAnilistSchema();
 const enumOrder = (type: string) => (schema.getType(type) as GraphQLEnumType).getValues().map((v) => v.name);

@@ -5,7 +5,7 @@ import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { queryComplexity } from './anilist/query-complexity.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
 import { sourceWorks } from './source-works.ts';
-import { postGraphql } from './sim-test-kit.ts';
+import { postGraphql } from '../../test/support/sim-requests.ts';
 
 // The fields the ingest client asks for (anilist-api.md), with two-level relations.
 const FULL_MEDIA = `id idMal type format status(version: 2) title { romaji english native userPreferred } synonyms

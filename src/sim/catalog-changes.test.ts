@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, ManualClock, postGraphql } from './sim-test-kit.ts';
+import { getJson, postGraphql } from '../../test/support/sim-requests.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 
 const COMPILED = Date.UTC(2026, 6, 1) / 1000;
 const AOT = 16498;
@@ -69,7 +70,7 @@ describe('edits over time', () => {
     const found = await postGraphql(sim.anilistUrl, '{ Page { media(search: "kyojin edit 1") { id } } }');
     assert.deepEqual(found.json.data.Page.media, [{ id: AOT }]);
 
-    clock.advance(5_000);
+    await clock.advance(5_000);
     const again = await post(sim, '/__sim/edit', { ids: [AOT] });
     assert.equal(again.json.results[0].updatedAt, now + 5);
     assert.equal((await media(sim, AOT)).synonyms.at(-1), 'Shingeki no Kyojin (edit 2)');

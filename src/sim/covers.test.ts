@@ -4,7 +4,7 @@ import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, postGraphql } from './sim-test-kit.ts';
+import { getJson, postGraphql } from '../../test/support/sim-requests.ts';
 
 const AOT = 16498;
 

@@ -3,10 +3,11 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { loadCatalog } from '../catalog/catalog.ts';
 import { relationTypeFromMalLabel } from '../domain/relation-type.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, ManualClock, postGraphql } from './sim-test-kit.ts';
+import { getJson, postGraphql } from '../../test/support/sim-requests.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 
 let sim: RunningSimulator;
-const clock = new ManualClock();
+const clock = new ManualClock(Date.UTC(2026, 6, 1));
 const anilist = (query = '{ Media(id: 16498) { id title { romaji } description } }') => postGraphql(sim.anilistUrl, query);
 const jikan = (path = '/anime/16498/full') => getJson(`${sim.jikanUrl}${path}`);
 
@@ -89,11 +90,11 @@ describe('request faults', () => {
     assert.equal(first.status, 429);
     assert.equal(first.headers.get('retry-after'), '5');
     sim.configure({ faults: '' });
-    clock.advance(3_000);
+    await clock.advance(3_000);
     const during = await anilist();
     assert.equal(during.status, 429, 'the storm outlives the roll that started it');
     assert.equal(during.headers.get('retry-after'), '2');
-    clock.advance(2_000);
+    await clock.advance(2_000);
     assert.equal((await anilist()).status, 200);
     assert.equal(sim.stats().anilist.rateLimited, 2);
   });

@@ -4,7 +4,8 @@ import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { JIKAN_ROUTES } from './jikan/jikan-routes.ts';
 import { MAL_GENRES } from './jikan/mal-genres.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, ManualClock } from './sim-test-kit.ts';
+import { getJson } from '../../test/support/sim-requests.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 
 let sim: RunningSimulator;
 let catalog: Catalog;

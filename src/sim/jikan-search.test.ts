@@ -4,7 +4,7 @@ import { loadCatalog, type Catalog, type CatalogMal } from '../catalog/catalog.t
 import { normaliseTitle } from '../domain/title.ts';
 import { ANIME_SEARCH } from './jikan/jikan-lists.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson } from './sim-test-kit.ts';
+import { getJson } from '../../test/support/sim-requests.ts';
 
 let sim: RunningSimulator;
 let catalog: Catalog;

@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, ManualClock } from './sim-test-kit.ts';
+import { getJson } from '../../test/support/sim-requests.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 
 let sim: RunningSimulator;
 let catalog: Catalog;
-const clock = new ManualClock();
+const clock = new ManualClock(Date.UTC(2026, 6, 1));
 const get = (path: string) => getJson(`${sim.jikanUrl}${path}`);
 
 before(async () => {
@@ -126,7 +127,7 @@ describe('Jikan caching headers', () => {
     assert.equal(Date.parse(h.get('last-modified')!), Math.floor(clock.now() / 1000) * 1000);
     assert.equal(h.get('x-cache-status'), 'MISS');
     assert.equal(h.get('x-request-fingerprint'), `request:anime:${createHash('sha1').update('/v4/anime/5/full').digest('hex')}`);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     const second = await get('/anime/5/full');
     assert.equal(second.headers.get('x-cache-status'), 'HIT');
     assert.equal(second.headers.get('expires'), h.get('expires'), 'a cached copy keeps its expiry');

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { SimulatorOptionError, startSimulator, type RunningSimulator } from './simulator.ts';
 import { sourceWorks } from './source-works.ts';
-import { postGraphql } from './sim-test-kit.ts';
+import { postGraphql } from '../../test/support/sim-requests.ts';
 
 let sim: RunningSimulator;
 let catalog: Catalog;

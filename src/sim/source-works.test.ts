@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { startSimulator, type RunningSimulator } from './simulator.ts';
-import { getJson, postGraphql } from './sim-test-kit.ts';
+import { getJson, postGraphql } from '../../test/support/sim-requests.ts';
 
 let sim: RunningSimulator;
 let catalog: Catalog;

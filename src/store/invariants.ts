@@ -13,7 +13,9 @@ export interface InvariantReport {
 const SHOWN = 5;
 
 /**
- * Checks the whole store against the data model's promises (docs/storage.md). Reads
+ * Checks the whole store against what its data model promises: edges between stored
+ * entries only, no self-loops or duplicates, known sources, inferred edges backed by an
+ * upstream one, one anime per MAL id, one active job per dedupe key. Reads
  * every relation into memory: a diagnostic for tests and `--check` runs, not a hot path
  * (the full catalog's ~45k edges take well under a second).
  */

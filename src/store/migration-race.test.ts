@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import pg from 'pg';
-import { postgresTarget, TEST_PG_URL } from '../redis/testing/service-targets.ts';
+import { postgresTarget, TEST_PG_URL } from '../../test/support/service-targets.ts';
 import { createStore } from './store.ts';
 
 test('PostgreSQL: migrations succeed while another run creates and drops its schemas in the same database', async (t) => {

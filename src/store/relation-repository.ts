@@ -3,10 +3,8 @@ import { componentEdges } from './queries/relation-component-query.ts';
 import {
   listPendingRelations,
   listPendingRelationsFrom,
-  listRelationsAmong,
   listRelationsFrom,
   listRelationsTo,
-  reachableRelations,
 } from './queries/relation-read-queries.ts';
 import { upsertRelations } from './queries/relation-write-queries.ts';
 import type { StoreContext } from './store-context.ts';
@@ -47,14 +45,6 @@ export interface RelationRepository {
   listFrom(ids: readonly number[]): Promise<Relation[]>;
   /** Every stored edge entering one of `ids`, ordered like listFrom: what other entries say about them. */
   listTo(ids: readonly number[]): Promise<Relation[]>;
-  /** Every stored edge with both ends in `ids`. */
-  listAmong(ids: readonly number[]): Promise<Relation[]>;
-  /**
-   * The stored edges of `types` among the entries reachable from `rootId` over those types,
-   * breadth first; at most `limit` entries are visited, the nearest first and, within one
-   * hop count, the lowest ids first (so the cut is deterministic).
-   */
-  reachable(rootId: number, types: readonly string[], limit: number): Promise<Relation[]>;
   /** Edges waiting for an endpoint. */
   listPending(): Promise<Relation[]>;
   /** Edges waiting for their target that leave one of `ids`, ordered like listFrom. */
@@ -75,8 +65,6 @@ export function createRelationRepository(ctx: StoreContext): RelationRepository 
     upsertMany: (relations, options) => upsertRelations(ctx, relations, options),
     listFrom: (ids) => listRelationsFrom(ctx, ids),
     listTo: (ids) => listRelationsTo(ctx, ids),
-    listAmong: (ids) => listRelationsAmong(ctx, ids),
-    reachable: (rootId, types, limit) => reachableRelations(ctx, rootId, types, limit),
     listPending: () => listPendingRelations(ctx),
     listPendingFrom: (ids) => listPendingRelationsFrom(ctx, ids),
     componentEdges: (roots, types) => componentEdges(ctx, roots, types),

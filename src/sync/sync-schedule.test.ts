@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { postgresDatabase, postgresSkip, sqliteDatabase, testRuntime, type TestDatabase, type TestRuntime } from '../ingest/ingest-test-harness.ts';
+import { postgresDatabase, sqliteDatabase, testRuntime, type TestDatabase, type TestRuntime } from '../../test/support/ingest-harness.ts';
 import { silentLogger } from '../log.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { createStore } from '../store/store.ts';
@@ -12,13 +12,14 @@ const ENV = { SYNC_RESULT_CAP: String(TEST_CAP), TSUNAGU_ENRICH: 'false', SYNC_I
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`the scheduled sync across processes (${dialect})`, async () => {
-    const skip = dialect === 'postgres' ? await postgresSkip() : false;
+    const pg = dialect === 'postgres' ? await postgresDatabase() : undefined;
+    const skip = pg?.skip;
     let sim: RunningSimulator;
     let db: TestDatabase;
     before(async () => {
       if (skip) return;
       sim = await startSyncSim();
-      db = dialect === 'sqlite' ? await sqliteDatabase() : await postgresDatabase();
+      db = pg ?? (await sqliteDatabase());
     });
     after(async () => {
       if (skip) return;

@@ -5,8 +5,8 @@ import { loadConfig } from '../config/config.ts';
 import { silentLogger } from '../log.ts';
 import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
 import type { UpstreamName } from './upstream-error.ts';
-import { driveUntilSettled } from './testing/drive-clock.ts';
-import { ManualClock } from './testing/manual-clock.ts';
+import { driveUntilSettled } from '../../test/support/drive-clock.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 import { createUpstreams } from './upstreams.ts';
 
 // Simulated time (see upstream-politeness.test.ts): the windows are real minutes, the run takes seconds.

@@ -7,7 +7,7 @@ import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
 import type { FetchMediaResult } from './anilist/anilist-client.ts';
 import { MemoryRateGate } from './gate/memory-rate-gate.ts';
 import type { JikanFull } from './jikan/jikan-client.ts';
-import { ROOMY_GATE, simUpstreams } from './testing/sim-upstreams.ts';
+import { ROOMY_GATE, simUpstreams } from '../../test/support/sim-upstreams.ts';
 import { UpstreamError, type UpstreamName } from './upstream-error.ts';
 
 // 20% of requests fail, every request fault kind in equal parts; every content fault on every entry.

@@ -4,8 +4,8 @@ import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
 import { loadConfig } from '../config/config.ts';
 import { silentLogger } from '../log.ts';
 import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
-import { driveUntilSettled } from './testing/drive-clock.ts';
-import { ManualClock } from './testing/manual-clock.ts';
+import { driveUntilSettled } from '../../test/support/drive-clock.ts';
+import { ManualClock } from '../../test/support/manual-clock.ts';
 import { createUpstreams } from './upstreams.ts';
 
 /*

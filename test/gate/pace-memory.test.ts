@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { openRedis, redisKey } from '../../src/redis/redis-connection.ts';
 import { RedisPaceStore } from '../../src/redis/redis-pace-store.ts';
-import { postgresTarget, redisTarget } from '../../src/redis/testing/service-targets.ts';
+import { postgresTarget, redisTarget } from '../support/service-targets.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.ts';
 import { createStore, type Store } from '../../src/store/store.ts';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SseReader } from '../../src/http/testing/sse-reader.ts';
-import { catalogFranchise } from '../../src/ingest/ingest-test-harness.ts';
+import { SseReader } from '../support/sse-reader.ts';
+import { catalogFranchise } from '../support/ingest-harness.ts';
 import type { JobView } from '../../src/ingest/ingest-service.ts';
-import { postgresTarget, redisTarget } from '../../src/redis/testing/service-targets.ts';
+import { postgresTarget, redisTarget } from '../support/service-targets.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.ts';
 import { createStore, migrateDatabase, type Store } from '../../src/store/store.ts';
 import { clusterEnv, TsunaguCluster } from './tsunagu-cluster.ts';

@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/log.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.ts';
 import { createStore, type Store } from '../../src/store/store.ts';
 import { CatalogSync } from '../../src/sync/catalog-sync.ts';
-import { simUpstreams } from '../../src/upstream/testing/sim-upstreams.ts';
+import { simUpstreams } from '../support/sim-upstreams.ts';
 import { systemClock } from '../../src/clock.ts';
 
 /**

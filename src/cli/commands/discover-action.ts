@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/config.ts';
-import { parsePolicy, policyFromConfig, type FranchisePolicy } from '../../domain/franchise-policy.ts';
+import { policyFromConfig } from '../../config/franchise-policy-options.ts';
+import { parsePolicy, type FranchisePolicy } from '../../domain/franchise-policy.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
 import type { JobView } from '../../ingest/ingest-service.ts';
 import { FINAL_STATUSES, type ProgressEvent } from '../../ingest/progress-event.ts';

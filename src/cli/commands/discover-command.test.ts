@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { catalogFranchise, sqliteDatabase, startFastSimulator, testEnv, type TestDatabase } from '../../ingest/ingest-test-harness.ts';
+import { catalogFranchise, sqliteDatabase, startFastSimulator, testEnv, type TestDatabase } from '../../../test/support/ingest-harness.ts';
 import type { RunningSimulator } from '../../sim/simulator.ts';
 
 const ROOT_DIR = fileURLToPath(new URL('../../../', import.meta.url));

@@ -6,7 +6,7 @@ import { createRuntime } from '../../runtime.ts';
 import { enrichCatalog, type CatalogEnrichmentResult } from '../../sync/catalog-enrichment.ts';
 import type { SyncProgress, SyncSummary } from '../../sync/catalog-sync.ts';
 import { SyncBusyError, withSyncLease } from '../../sync/sync-lease.ts';
-import { policyFromConfig } from '../../domain/franchise-policy.ts';
+import { policyFromConfig } from '../../config/franchise-policy-options.ts';
 import { UpstreamError } from '../../upstream/upstream-error.ts';
 import { CliError } from '../cli-error.ts';
 import { exitIfShutdownHangs } from '../shutdown-deadline.ts';

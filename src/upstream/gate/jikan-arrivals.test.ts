@@ -7,7 +7,7 @@ import { seededRandom } from '../../sim/seeded-random.ts';
 import { startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
 import { SlidingLog } from '../../sim/sliding-window.ts';
 import type { Fetch } from '../http/fetch.ts';
-import { ManualClock } from '../testing/manual-clock.ts';
+import { ManualClock } from '../../../test/support/manual-clock.ts';
 import { createUpstreams } from '../upstreams.ts';
 import { jikanGateOptions } from './gate-presets.ts';
 import { MemoryRateGate } from './memory-rate-gate.ts';

@@ -1,4 +1,4 @@
 import { MemoryRateGate } from './memory-rate-gate.ts';
-import { rateGateConformance } from './rate-gate-conformance.ts';
+import { rateGateConformance } from '../../../test/conformance/rate-gate-conformance.ts';
 
 rateGateConformance('MemoryRateGate', (options, clock) => new MemoryRateGate(options, clock));

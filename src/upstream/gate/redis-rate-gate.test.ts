@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../../log.ts';
 import { openRedis, redisKey } from '../../redis/redis-connection.ts';
-import { redisTarget } from '../../redis/testing/service-targets.ts';
-import { ManualClock } from '../testing/manual-clock.ts';
+import { redisTarget } from '../../../test/support/service-targets.ts';
+import { ManualClock } from '../../../test/support/manual-clock.ts';
 import type { GatePass, RateGateOptions } from './rate-gate.ts';
-import { rateGateConformance } from './rate-gate-conformance.ts';
+import { rateGateConformance } from '../../../test/conformance/rate-gate-conformance.ts';
 import { RedisRateGate, type RedisRateGateOptions } from './redis-rate-gate.ts';
 
 const target = await redisTarget();

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { loadCatalog, type Catalog } from '../../catalog/catalog.ts';
 import { relationTypeFromMalLabel } from '../../domain/relation-type.ts';
 import { startSimulator, type RunningSimulator } from '../../sim/simulator.ts';
-import { ManualClock } from '../testing/manual-clock.ts';
-import { simUpstreams } from '../testing/sim-upstreams.ts';
+import { ManualClock } from '../../../test/support/manual-clock.ts';
+import { simUpstreams } from '../../../test/support/sim-upstreams.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { toJikanFull } from './jikan-mapping.ts';
 

@@ -1,10 +1,10 @@
-import { systemClock, type Clock } from '../../clock.ts';
-import { loadConfig, type Config } from '../../config/config.ts';
-import { silentLogger } from '../../log.ts';
-import type { RunningSimulator } from '../../sim/simulator.ts';
-import { MemoryRateGate } from '../gate/memory-rate-gate.ts';
-import type { RateGateOptions } from '../gate/rate-gate.ts';
-import { createUpstreams, type UpstreamDeps, type Upstreams } from '../upstreams.ts';
+import { systemClock, type Clock } from '../../src/clock.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { silentLogger } from '../../src/log.ts';
+import type { RunningSimulator } from '../../src/sim/simulator.ts';
+import { MemoryRateGate } from '../../src/upstream/gate/memory-rate-gate.ts';
+import type { RateGateOptions } from '../../src/upstream/gate/rate-gate.ts';
+import { createUpstreams, type UpstreamDeps, type Upstreams } from '../../src/upstream/upstreams.ts';
 
 /** A gate that never holds a test back, for tests about mapping and errors rather than pacing. */
 export const ROOMY_GATE: RateGateOptions = {

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /*
- * The real Redis and PostgreSQL of the machine, for tests of the scale-out parts. Each test
- * run gets its own Redis key prefix and PostgreSQL schema and removes them at the end.
- * When a service does not answer, tests skip with the reason; with CI=true they fail.
+ * The one place tests get their databases and Redis: SQLite files in a temp dir, and the
+ * real PostgreSQL and Redis of the machine. Each test run gets its own PostgreSQL schemas
+ * and Redis key prefix and removes them at the end. When a service does not answer, tests
+ * skip with the reason; with CI=true they run anyway and fail loudly.
  */
 
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -21,11 +25,13 @@ export interface RedisTarget {
   cleanup(): Promise<void>;
 }
 
-export interface PostgresTarget {
+/** Somewhere to open fresh, empty databases: what the store conformance suite and the ingest tests run on. */
+export interface DatabaseTarget {
+  /** Why tests cannot run here (the server not answering), or undefined when they can. */
   skip: string | undefined;
-  /** A new empty schema in database `test` each call, as a DATABASE_URL. */
+  /** A DATABASE_URL naming a new empty database (SQLite file, PostgreSQL schema) each call. */
   freshUrl(): Promise<string>;
-  /** Drops the schemas made. */
+  /** Removes every database freshUrl made. */
   cleanup(): Promise<void>;
 }
 
@@ -61,8 +67,20 @@ export async function redisTarget(): Promise<RedisTarget> {
   };
 }
 
-export async function postgresTarget(): Promise<PostgresTarget> {
-  const admin = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 2_000 });
+/** SQLite files in a new temp dir. */
+export function sqliteTarget(): DatabaseTarget {
+  const dir = mkdtempSync(join(tmpdir(), 'tsunagu-test-'));
+  let made = 0;
+  return {
+    skip: undefined,
+    freshUrl: async () => `sqlite:${join(dir, `db-${++made}.sqlite`)}`,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Schemas in database `test` of the local PostgreSQL. */
+export async function postgresTarget(): Promise<DatabaseTarget> {
+  const admin = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 5_000 });
   try {
     await admin.connect();
   } catch (error) {
@@ -74,7 +92,7 @@ export async function postgresTarget(): Promise<PostgresTarget> {
   return {
     skip: undefined,
     async freshUrl() {
-      const schema = `tsunagu_scale_${run}_${schemas.length + 1}`;
+      const schema = `tsunagu_test_${run}_${schemas.length + 1}`;
       await admin.query(`create schema ${schema}`);
       schemas.push(schema);
       return `${TEST_PG_URL}?schema=${schema}`;

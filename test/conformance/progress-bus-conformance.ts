@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ProgressBus, ProgressEvent } from '../ingest/progress-event.ts';
+import type { ProgressBus, ProgressEvent } from '../../src/ingest/progress-event.ts';
 
 /**
  * The behaviour every ProgressBus must have, run against each implementation (memory

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Kysely } from 'kysely';
-import type { Job, JobRepository } from '../store/job-repository.ts';
-import type { StoreSchema } from '../store/schema.ts';
-import { JobInterruption, type JobContext, type JobHandler, type JobOutcome, type JobQueue } from './job-queue.ts';
+import type { Job, JobRepository } from '../../src/store/job-repository.ts';
+import type { StoreSchema } from '../../src/store/schema.ts';
+import { JobInterruption, type JobContext, type JobHandler, type JobOutcome, type JobQueue } from '../../src/jobs/job-queue.ts';
 
 /** What the suite needs from an implementation under test. */
 export interface JobQueueHarness {

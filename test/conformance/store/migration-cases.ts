@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createStore, migrateDatabase } from '../store.ts';
-import { StoreError } from '../store-error.ts';
-import { anime } from './fixtures.ts';
+import { createStore, migrateDatabase } from '../../../src/store/store.ts';
+import { StoreError } from '../../../src/store/store-error.ts';
+import { anime } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 export function migrationCases(ctx: SuiteContext): void {

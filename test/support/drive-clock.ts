@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { RateGate } from '../gate/rate-gate.ts';
+import type { RateGate } from '../../src/upstream/gate/rate-gate.ts';
 import type { ManualClock } from './manual-clock.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.ts';
+import type { Clock } from '../../src/clock.ts';
 
 interface Sleeper {
   at: number;
@@ -7,9 +7,11 @@ interface Sleeper {
 }
 
 /**
- * A Clock that only moves when told, so gate timing is tested exactly and instantly.
- * `advance` fires due sleepers in time order and lets the promise chains they start
- * settle before moving on, like real time would.
+ * The one fake clock of the tests: time stands still until the test moves it, and a
+ * `sleep` ends only when `advance` (or `advanceToNext`) reaches its end, never by real
+ * time passing. So gate pacing, simulator latency, job leases and retention are tested
+ * exactly and instantly. `advance` fires due sleepers in time order and lets the promise
+ * chains they start settle before moving on, like real time would.
  */
 export class ManualClock implements Clock {
   private time: number;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Anime, MalInfo } from '../../domain/anime.ts';
-import { anime, DAY, T0 } from './fixtures.ts';
+import type { Anime, MalInfo } from '../../../src/domain/anime.ts';
+import { anime, DAY, T0 } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 export function animeCases(ctx: SuiteContext): void {

@@ -1,20 +1,3 @@
-import type { Clock } from '../clock.ts';
-import { systemClock } from '../clock.ts';
-
-/** A clock the test moves by hand; sleeps still take real time, so latency keeps working. */
-export class ManualClock implements Clock {
-  constructor(private at = Date.UTC(2026, 6, 1)) {}
-  now(): number {
-    return this.at;
-  }
-  advance(ms: number): void {
-    this.at += ms;
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return systemClock.sleep(ms, signal);
-  }
-}
-
 export interface GraphqlResponse {
   status: number;
   headers: Headers;

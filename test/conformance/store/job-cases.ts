@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Job } from '../job-repository.ts';
-import { DAY, manualClock, T0 } from './fixtures.ts';
+import type { Job } from '../../../src/store/job-repository.ts';
+import { DAY, T0 } from '../../fixtures/store-fixtures.ts';
+import { ManualClock } from '../../support/manual-clock.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 const ingest = (dedupeKey: string | null, payload: unknown = { root: 16498 }) => ({ kind: 'ingest' as const, dedupeKey, payload });
 
 export function jobCases(ctx: SuiteContext): void {
   test('jobs: a created job round-trips and survives closing and reopening the database', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store, url } = await ctx.open({ clock });
     const { job, created } = await store.jobs.create(ingest('franchise:16498', { root: 16498, title: '進撃の巨人 "quoted" 🌠' }));
     assert.equal(created, true);
@@ -56,13 +57,13 @@ export function jobCases(ctx: SuiteContext): void {
   });
 
   test('jobs: concurrent claimers on two connections each get different jobs, oldest first, until none is left', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store: a, url } = await ctx.open({ clock });
     const { store: b } = await ctx.open({ url, clock });
     const created: string[] = [];
     for (let i = 0; i < 12; i++) {
       created.push((await a.jobs.create(ingest(`k${i}`))).job.id);
-      clock.advance(1);
+      await clock.advance(1);
     }
     const claimed: string[] = [];
     const worker = async (store: typeof a, name: string) => {
@@ -78,15 +79,15 @@ export function jobCases(ctx: SuiteContext): void {
     assert.deepEqual([...claimed].sort(), [...created].sort(), 'no job claimed twice');
     const { store: c } = await ctx.open({ url, clock });
     assert.equal((await c.jobs.create(ingest('last'))).created, true);
-    clock.advance(1);
+    await clock.advance(1);
     assert.equal((await c.jobs.claim('w5', 1000))?.dedupeKey, 'last');
   });
 
   test('jobs: claims take the oldest queued job; an expired lease lets another worker reclaim a running job', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store } = await ctx.open({ clock });
     const first = (await store.jobs.create(ingest('a'))).job;
-    clock.advance(10);
+    await clock.advance(10);
     const second = (await store.jobs.create(ingest('b'))).job;
 
     const claimed = await store.jobs.claim('w1', 1000);
@@ -96,10 +97,10 @@ export function jobCases(ctx: SuiteContext): void {
     assert.equal((await store.jobs.claim('w2', 1000))?.id, second.id);
     assert.equal(await store.jobs.claim('w3', 1000), undefined, 'both leases still hold');
 
-    clock.advance(900);
+    await clock.advance(900);
     assert.equal(await store.jobs.heartbeat(first.id, 'w1', 1000), true);
     assert.equal(await store.jobs.heartbeat(first.id, 'w2', 1000), false, 'not w2s job');
-    clock.advance(500);
+    await clock.advance(500);
     // The second job's lease (until T0+1010) has passed; the first was extended to T0+1910.
     const reclaimed = await store.jobs.claim('w3', 1000);
     assert.equal(reclaimed?.id, second.id);
@@ -111,17 +112,17 @@ export function jobCases(ctx: SuiteContext): void {
   });
 
   test('jobs: a claim naming a job takes only that one, and only when it is free', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store } = await ctx.open({ clock });
     const older = (await store.jobs.create(ingest('older'))).job;
-    clock.advance(10);
+    await clock.advance(10);
     const named = (await store.jobs.create(ingest('named'))).job;
     const claimed = await store.jobs.claim('w1', 1000, named.id);
     assert.equal(claimed?.id, named.id, 'the named job, not the oldest');
     assert.equal(claimed?.attempts, 1);
     assert.equal(await store.jobs.claim('w2', 1000, named.id), undefined, 'its lease holds');
     assert.equal(await store.jobs.claim('w2', 1000, 'no-such-job'), undefined);
-    clock.advance(1001);
+    await clock.advance(1001);
     assert.equal((await store.jobs.claim('w2', 1000, named.id))?.attempts, 2, 'taken over once the lease passed');
     await store.jobs.finish(named.id, 'w2', 'succeeded');
     assert.equal(await store.jobs.claim('w3', 1000, named.id), undefined, 'a finished job is not run again');
@@ -129,15 +130,15 @@ export function jobCases(ctx: SuiteContext): void {
   });
 
   test('jobs: progress, finish with failures and result, requeue, list by status', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store } = await ctx.open({ clock });
     const job = (await store.jobs.create(ingest('x'))).job;
     await store.jobs.claim('w1', 1000);
-    clock.advance(5);
+    await clock.advance(5);
     assert.equal(await store.jobs.updateProgress(job.id, { phase: 'discover', done: 3, total: 16 }), true);
     assert.equal(await store.jobs.updateProgress('nope', {}), false);
     assert.deepEqual((await store.jobs.get(job.id))?.progress, { phase: 'discover', done: 3, total: 16 });
-    clock.advance(5);
+    await clock.advance(5);
     const finished = await store.jobs.finish(job.id, 'w1', 'partial', { failures: [{ id: 99, error: 'HTTP 500' }], result: { members: 15 } });
     assert.equal(finished?.status, 'partial');
     assert.deepEqual(finished?.failures, [{ id: 99, error: 'HTTP 500' }]);
@@ -163,12 +164,12 @@ export function jobCases(ctx: SuiteContext): void {
   });
 
   test('jobs: list pages through every job in either order, ties on created_at broken by id', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store } = await ctx.open({ clock });
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       ids.push((await store.jobs.create(ingest(`p${i}`))).job.id);
-      if (i % 3 === 2) clock.advance(1);
+      if (i % 3 === 2) await clock.advance(1);
     }
     const pages = async (oldestFirst: boolean) => {
       const seen: string[] = [];
@@ -187,7 +188,7 @@ export function jobCases(ctx: SuiteContext): void {
   });
 
   test('jobs: state changes are compare-and-set on status and owner (two connections racing)', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store: a, url } = await ctx.open({ clock });
     const { store: b } = await ctx.open({ url, clock });
 
@@ -217,7 +218,7 @@ export function jobCases(ctx: SuiteContext): void {
     // A job taken over after a lost lease: the old worker can neither requeue, finish nor renew it.
     const taken = (await a.jobs.create(ingest('race:takeover'))).job;
     await a.jobs.claim('w1', 1_000, taken.id);
-    clock.advance(1_001);
+    await clock.advance(1_001);
     assert.equal((await b.jobs.claim('w2', 60_000, taken.id))?.workerId, 'w2');
     assert.equal(await a.jobs.requeue(taken.id, 'w1'), undefined);
     assert.equal(await a.jobs.finish(taken.id, 'w1', 'failed'), undefined);
@@ -239,7 +240,7 @@ export function jobCases(ctx: SuiteContext): void {
   });
 
   test('jobs: prune deletes only jobs finished before the cutoff, oldest first, and the latest finished stays one query away', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(T0);
     const { store } = await ctx.open({ clock });
     const finishedAt: Record<string, number> = {};
     const finish = async (key: string, status: 'succeeded' | 'failed') => {
@@ -247,7 +248,7 @@ export function jobCases(ctx: SuiteContext): void {
       await store.jobs.claim('w', 60_000, job.id);
       await store.jobs.finish(job.id, 'w', status);
       finishedAt[job.id] = clock.now();
-      clock.advance(DAY);
+      await clock.advance(DAY);
       return job.id;
     };
     const old1 = await finish('franchise:1', 'succeeded');

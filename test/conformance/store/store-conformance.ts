@@ -1,6 +1,7 @@
 import { after, afterEach, describe } from 'node:test';
-import { createStore, type Store, type StoreOptions } from '../store.ts';
-import { StoreKeeper } from './fixtures.ts';
+import { createStore, type Store, type StoreOptions } from '../../../src/store/store.ts';
+import type { DatabaseTarget } from '../../support/service-targets.ts';
+import { StoreKeeper } from '../../fixtures/store-fixtures.ts';
 import { animeCases } from './anime-cases.ts';
 import { catalogCases } from './catalog-cases.ts';
 import { concurrencyCases } from './concurrency-cases.ts';
@@ -10,15 +11,8 @@ import { jobCases } from './job-cases.ts';
 import { migrationCases } from './migration-cases.ts';
 import { relationCases } from './relation-cases.ts';
 
-/** A database server (or file system) the suite can make empty, isolated databases on. */
-export interface StoreTarget {
-  /** Why the suite cannot run here (for example PostgreSQL not answering); undefined = run it. */
-  skip?: string;
-  /** A URL naming a fresh, empty database no other test uses. */
-  freshUrl(): Promise<string>;
-  /** Removes everything freshUrl made. */
-  cleanup(): Promise<void>;
-}
+/** Where the suite opens its fresh databases: a SQLite dir or a PostgreSQL server. */
+export type StoreTarget = DatabaseTarget;
 
 export interface SuiteContext {
   /** Opens a migrated store, on a fresh database unless `url` is given; closed after the test. */

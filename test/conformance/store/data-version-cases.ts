@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anime, edge } from './fixtures.ts';
+import { anime, edge } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 const ingest = (dedupeKey: string) => ({ kind: 'ingest' as const, dedupeKey, payload: { root: 1 } });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { anime, T0 } from './fixtures.ts';
+import { anime, T0 } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 export function coverCases(ctx: SuiteContext): void {

@@ -1,28 +1,25 @@
 /*
  * Shared by the ingest tests (not a test file itself): a simulator on loopback with
- * scaled-up limits, a real store (SQLite in a temp dir, or a fresh PostgreSQL schema),
+ * scaled-up limits, a real store (SQLite in a temp dir, or a fresh PostgreSQL schema from
+ * service-targets.ts),
  * and a runtime wired like the real one but with gates and waits sized for seconds-long
  * tests. Real parts throughout; nothing is stubbed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
-import { walkEntryFromCatalog } from '../catalog/catalog-to-domain.ts';
-import { systemClock } from '../clock.ts';
-import { loadConfig, type Config } from '../config/config.ts';
-import { defaultPolicy, type FranchisePolicy } from '../domain/franchise-policy.ts';
-import { walkFranchise, type FranchiseWalkResult } from '../domain/franchise-walk.ts';
-import { silentLogger, type Logger } from '../log.ts';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
-import { startSimulator, type RunningSimulator } from '../sim/simulator.ts';
-import { createStore, type Store } from '../store/store.ts';
-import { MemoryRateGate } from '../upstream/gate/memory-rate-gate.ts';
-import type { UpstreamObserver } from '../upstream/upstream-observer.ts';
-import type { ProgressEvent } from './progress-event.ts';
-import { FINAL_STATUSES } from './progress-event.ts';
+import { loadCatalog, type Catalog } from '../../src/catalog/catalog.ts';
+import { walkEntryFromCatalog } from '../../src/catalog/catalog-to-domain.ts';
+import { systemClock } from '../../src/clock.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { defaultPolicy, type FranchisePolicy } from '../../src/domain/franchise-policy.ts';
+import { walkFranchise, type FranchiseWalkResult } from '../../src/domain/franchise-walk.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.ts';
+import { startSimulator, type RunningSimulator } from '../../src/sim/simulator.ts';
+import { createStore, type Store } from '../../src/store/store.ts';
+import { MemoryRateGate } from '../../src/upstream/gate/memory-rate-gate.ts';
+import type { UpstreamObserver } from '../../src/upstream/upstream-observer.ts';
+import type { ProgressEvent } from '../../src/ingest/progress-event.ts';
+import { FINAL_STATUSES } from '../../src/ingest/progress-event.ts';
+import { sqliteTarget, postgresTarget } from './service-targets.ts';
 
 /** Loopback limits high enough that no test waits on a rate window. */
 export const FAST_SIM = { latencyMs: 5, jitterMs: 5, anilistRatePerMinute: 100_000, jikanPerSecond: 1_000, jikanPerMinute: 100_000 } as const;
@@ -79,56 +76,17 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+/** One fresh PostgreSQL schema, dropped on close; `skip` says why there is none (never under CI=true). */
+export async function postgresDatabase(): Promise<TestDatabase & { skip: string | undefined }> {
+  const target = await postgresTarget();
+  if (target.skip) return { skip: target.skip, url: '', close: () => target.cleanup() };
+  return { skip: undefined, url: await target.freshUrl(), close: () => target.cleanup() };
+}
+
+/** One fresh SQLite database, removed on close. */
 export async function sqliteDatabase(): Promise<TestDatabase> {
-  const dir = await mkdtemp(join(tmpdir(), 'tsunagu-ingest-'));
-  return { url: `sqlite:${join(dir, 'tsunagu.sqlite')}`, close: () => rm(dir, { recursive: true, force: true }) };
-}
-
-const PG_BASE = 'postgres://postgres@127.0.0.1:5432/test';
-
-/** True when PostgreSQL answers on 127.0.0.1:5432. */
-export function postgresAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: 5432 });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/**
- * A skip reason when PostgreSQL is not there; under CI=true its absence is a failure,
- * not a skip.
- */
-export async function postgresSkip(): Promise<string | false> {
-  if (await postgresAnswers()) return false;
-  if (process.env.CI === 'true') throw new Error('PostgreSQL does not answer on 127.0.0.1:5432, and CI=true requires it');
-  return 'PostgreSQL does not answer on 127.0.0.1:5432';
-}
-
-/** A fresh schema in database `test`, dropped on close. */
-export async function postgresDatabase(): Promise<TestDatabase> {
-  const schema = `tsunagu_ingest_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: PG_BASE });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  return {
-    url: `${PG_BASE}?schema=${schema}`,
-    async close() {
-      const client = new pg.Client({ connectionString: PG_BASE });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
+  const target = sqliteTarget();
+  return { url: await target.freshUrl(), close: () => target.cleanup() };
 }
 
 export interface TestRuntime extends Runtime {

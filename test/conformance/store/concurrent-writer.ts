@@ -3,8 +3,8 @@
 // synthetic franchise chain in small batches and prints a JSON summary.
 // Usage: node --import tsx concurrent-writer.ts <database-url> <worker 0|1> <entries>
 import { createInterface } from 'node:readline';
-import { createStore } from '../store.ts';
-import { anime, edge, T0 } from './fixtures.ts';
+import { createStore } from '../../../src/store/store.ts';
+import { anime, edge, T0 } from '../../fixtures/store-fixtures.ts';
 
 const [url, workerArg, entriesArg] = process.argv.slice(2);
 const worker = Number(workerArg);

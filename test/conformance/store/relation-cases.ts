@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Relation } from '../../domain/relation-type.ts';
-import { anime, dumpTables, edge, sorted } from './fixtures.ts';
+import type { Relation } from '../../../src/domain/relation-type.ts';
+import { anime, dumpTables, edge, sorted } from '../../fixtures/store-fixtures.ts';
 import type { SuiteContext } from './store-conformance.ts';
 
 const ids = (...list: number[]) => list.map((id) => anime(id));
@@ -112,37 +112,6 @@ export function relationCases(ctx: SuiteContext): void {
       edge(4, 1, 'SEQUEL', 'mal'),
     ]);
     assert.deepEqual(await store.checkInvariants(), { ok: true, problems: [] });
-  });
-
-  test('relations: reachable walks only the given types from the root and stops at the limit, nearest and lowest ids first', async () => {
-    const { store } = await ctx.open();
-    await store.saveBatch(ids(1, 2, 3, 4, 5, 9), [
-      edge(1, 2, 'SEQUEL'),
-      edge(2, 3, 'SEQUEL'),
-      edge(3, 4, 'SEQUEL'),
-      edge(2, 9, 'CHARACTER'),
-      edge(3, 5, 'SIDE_STORY'),
-    ]);
-    const chain = [
-      edge(1, 2, 'SEQUEL'),
-      edge(2, 1, 'PREQUEL', 'inferred'),
-      edge(2, 3, 'SEQUEL'),
-      edge(3, 2, 'PREQUEL', 'inferred'),
-      edge(3, 4, 'SEQUEL'),
-      edge(4, 3, 'PREQUEL', 'inferred'),
-    ];
-    assert.deepEqual(sorted(await store.relations.reachable(1, ['sequel', 'PREQUEL'], 10)), chain);
-    assert.deepEqual(sorted(await store.relations.reachable(4, ['SEQUEL', 'PREQUEL'], 10)), chain, 'the same component from its other end');
-    assert.deepEqual(sorted(await store.relations.reachable(1, ['SEQUEL', 'PREQUEL'], 2)), chain.slice(0, 2));
-    assert.deepEqual(await store.relations.reachable(1, [], 10), []);
-    assert.deepEqual(await store.relations.reachable(404, ['SEQUEL'], 10), []);
-    const among = await store.relations.listAmong([2, 3, 9]);
-    assert.deepEqual(sorted(among), [
-      edge(2, 3, 'SEQUEL'),
-      edge(2, 9, 'CHARACTER'),
-      edge(3, 2, 'PREQUEL', 'inferred'),
-      edge(9, 2, 'CHARACTER', 'inferred'),
-    ]);
   });
 
   test('relations: componentEdges follows only AniList edges of the given types (stored or pending), either way, and returns every edge touching what it reached', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Clock } from '../../clock.ts';
-import { ManualClock } from '../testing/manual-clock.ts';
-import type { GateFeedback, GatePass, Priority, RateGate, RateGateOptions } from './rate-gate.ts';
+import type { Clock } from '../../src/clock.ts';
+import { ManualClock } from '../support/manual-clock.ts';
+import type { GateFeedback, GatePass, Priority, RateGate, RateGateOptions } from '../../src/upstream/gate/rate-gate.ts';
 
 export type MakeGate = (options: RateGateOptions, clock: Clock) => RateGate | Promise<RateGate>;
 
