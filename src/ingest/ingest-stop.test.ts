@@ -125,9 +125,10 @@ describe('stopping ingest jobs', () => {
     const whole = await malMembers(second, GUNDAM);
     const sent = done!.stats!.upstreamRequests.jikan;
     // A clean run sends 139 Jikan requests for Gundam's 137 members with a MAL id (enrichment also
-    // takes two entries discovery fetched and the walk then left out); the resumed run sends
-    // what was left, never the whole again.
-    assert.ok(sent <= whole - enrichedBefore + 3, `the second run fetched only what was left: ${sent} requests for ${whole - enrichedBefore} entries not enriched`);
+    // takes two entries discovery fetched and the walk then left out), and a request cut off by
+    // the shutdown may be sent again; the resumed run sends what was left (130-131 for 127 in
+    // runs here), never the whole again.
+    assert.ok(sent <= whole - enrichedBefore + 5, `the second run fetched only what was left: ${sent} requests for ${whole - enrichedBefore} entries not enriched`);
     assert.equal(done!.attempts, 2);
   });
 

@@ -1,3 +1,4 @@
+import { systemClock } from '../clock.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -112,7 +113,7 @@ describe('franchises answered from a fresh synced catalog', () => {
     const withMal = (await Promise.all(members.map((id) => mirror.store.anime.get(id)))).filter((a) => a?.idMal != null).map((a) => a!.id);
     assert.ok(withMal.length > 0);
     const stop = new AbortController();
-    const deps = { store: mirror.store, jikan: mirror.upstreams.jikan, clock: { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) }, logger: mirror.logger, policy: policyFromConfig(mirror.config) };
+    const deps = { store: mirror.store, jikan: mirror.upstreams.jikan, clock: systemClock, logger: mirror.logger, policy: policyFromConfig(mirror.config) };
     const first = await enrichCatalog(deps, { concurrency: 4, signal: stop.signal, onRound: () => stop.abort() });
     assert.equal(first.stopped, true);
     for (const id of withMal) assert.ok((await mirror.store.anime.get(id))!.mal, `asked-for member ${id} enriched in the first round`);
@@ -126,7 +127,7 @@ describe('franchises answered from a fresh synced catalog', () => {
   });
 
   it('with SYNC_FRESH_MINUTES=0 the same store asks AniList again for stale entries', async () => {
-    const rt = await testRuntime(sim, mirror.config.databaseUrl, { env: { ...ENV, SYNC_FRESH_MINUTES: '0' }, runtime: { clock: { now: () => Date.now() + 40 * 86_400_000, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) } } });
+    const rt = await testRuntime(sim, mirror.config.databaseUrl, { env: { ...ENV, SYNC_FRESH_MINUTES: '0' }, runtime: { clock: { now: () => Date.now() + 40 * 86_400_000, sleep: (ms, signal) => systemClock.sleep(ms, signal) } } });
     try {
       sim.reset();
       const target = oneWayTargets(catalog)[0]!.target;

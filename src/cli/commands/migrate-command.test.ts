@@ -22,7 +22,7 @@ test('tsunagu migrate applies the schema once, then says it is up to date', asyn
   const dir = mkdtempSync(join(tmpdir(), 'tsunagu-migrate-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const url = `sqlite:${join(dir, 'nested', 'db.sqlite')}`;
-  assert.deepEqual(await run('--database-url', url), { code: 0, stdout: `${url}: applied 0001_initial\n${url}: applied 0002_jobs_owner_and_retention\n${url}: applied 0003_gate_pace\n${url}: applied 0007_covers_cache\n`, stderr: '' });
+  assert.deepEqual(await run('--database-url', url), { code: 0, stdout: `${url}: applied 0001_initial\n${url}: applied 0002_jobs_owner_and_retention\n${url}: applied 0003_gate_pace\n${url}: applied 0004_sync_catalog\n${url}: applied 0005_data_version\n${url}: applied 0007_covers_cache\n`, stderr: '' });
   assert.deepEqual(await run('--database-url', url), { code: 0, stdout: `${url}: schema up to date, nothing applied\n`, stderr: '' });
 });
 
