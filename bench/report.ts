@@ -100,7 +100,7 @@ export function bulkLines(bulk: BenchResults['bulkStore']): string[] {
   return lines;
 }
 
-function catalogSyncLines(sync: BenchResults['catalogSync']): string[] {
+export function catalogSyncLines(sync: BenchResults['catalogSync']): string[] {
   if (!sync) return [];
   const lines = [
     `Catalog sync (\`bench/catalog-sync.ts\`: \`tsunagu sync\` of the whole catalog at AniList ${sync.ratePerMinute}/min, ${sync.latencyMs} ms, 5,000-result cap, SIGKILLed a third of the way and run again; then 5 upstream edits; then \`discover --no-enrich\`):`,

@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { BenchResults, BenchRow } from '../bench/bench-results.ts';
-import { bulkLines, discoveryLines, renderMarkdown, servingLines, startupLines, strategyTable } from '../bench/report.ts';
+import { bulkLines, catalogSyncLines, discoveryLines, renderMarkdown, servingLines, startupLines, strategyTable } from '../bench/report.ts';
 import { walkEntryFromCatalog } from '../src/catalog/catalog-to-domain.ts';
 import { loadCatalog } from '../src/catalog/catalog.ts';
 import { options, type OptionSpec } from '../src/config/config.ts';
@@ -128,6 +128,12 @@ export function renderBenchSummary(results: BenchResults, changes: { franchise: 
   }
   const bulk = results.bulkStore.flatMap((b) => ('skipped' in b ? [] : [`${b.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${b.rowsPerSecond} rows/s`]));
   if (bulk.length > 0) extras.push(`bulk store ${bulk.join(', ')}`);
+  const synced = results.catalogSync?.results.flatMap((r) => ('skipped' in r ? [] : [r])) ?? [];
+  for (const r of synced) {
+    extras.push(`\`tsunagu sync\` of ${r.entries.toLocaleString('en')} entries on ${r.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} in ${r.requests} AniList requests (minimal ${r.minimalRequests}) and ${r.seconds.toFixed(0)} s (rate bound ${r.rateBoundS.toFixed(0)} s), killed once and resumed`);
+  }
+  const nested = results.discovery && !('skipped' in results.discovery) ? results.discovery.find((d) => d.rootId === 80 && d.depth === 2) : undefined;
+  if (nested) extras.push(`Gundam discovered in ${nested.roundTrips} round trips and ${nested.discoveryS.toFixed(2)} s against a ${nested.levelBoundS.toFixed(1)} s level bound`);
   if (results.startup && !('skipped' in results.startup)) {
     extras.push(`\`tsunagu --help\` in ${results.startup.helpMs.dist} ms (bare node: ${results.startup.bareNodeMs} ms)`);
   }
@@ -181,6 +187,7 @@ export async function renderSections(results?: BenchResults): Promise<Sections> 
     'bench-serving': [...servingLines(bench.serving), ...servingDetail(bench.serving)].join('\n'),
     'bench-startup': startupLines(bench.startup).join('\n').trimEnd(),
     'bench-discovery': discoveryLines(bench.discovery).join('\n').trimEnd(),
+    'bench-catalog-sync': catalogSyncLines(bench.catalogSync).join('\n').trimEnd(),
     'bench-bulk': [...bulkLines(bench.bulkStore), ...bulkDetail(bench.bulkStore)].join('\n'),
   };
 }

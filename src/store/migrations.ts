@@ -221,7 +221,7 @@ export interface MigrationReport {
  */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<MigrationReport> {
   if (dialect === 'postgres' && schema) await db.schema.createSchema(schema).ifNotExists().execute();
-  if (dialect === 'postgres') return retryingCatalogRace(dialect, () => runMigrations(db, dialect, false));
+  if (dialect === 'postgres') return runMigrations(db, dialect, false);
   // Kysely takes no lock on SQLite and runs its DDL outside a transaction, so two processes
   // opening a new file at once could both start creating tables. One IMMEDIATE transaction
   // makes the whole run atomic and serial: the second process waits (busy_timeout), then
@@ -239,32 +239,6 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?
   });
 }
 
-/**
- * Kysely looks its bookkeeping tables up through PostgreSQL's catalog across every schema
- * (pg_get_serial_sequence on each table's columns), so a schema another installation or test
- * run drops at that moment fails the lookup with "schema ... does not exist" or "could not
- * open relation". Nothing of ours changed then: the lookup is tried again.
- */
-async function retryingCatalogRace<T>(dialect: Dialect, work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (dialect !== 'postgres' || attempt >= 5 || !isOthersCatalogChange(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
-}
-
-function isOthersCatalogChange(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  // A migration of ours that failed is never retried; only the setup's lookups are.
-  if (error.message.startsWith('migration ') && !error.message.startsWith('migration (setup) failed')) return false;
-  const pgError = (error.message.startsWith('migration (setup) failed') ? error.cause : error) as { code?: string; message?: string } | undefined;
-  // invalid_schema_name, undefined_table, or an OID gone between the catalog scan and its lookup.
-  return pgError?.code === '3F000' || pgError?.code === '42P01' || /could not open relation with OID/.test(pgError?.message ?? '');
-}
-
 async function runMigrations(db: Kysely<any>, dialect: Dialect, inOpenTransaction: boolean): Promise<MigrationReport> {
   const { error, results } = await (await migrator(db, dialect, inOpenTransaction)).migrateToLatest();
   if (error) {
@@ -277,6 +251,6 @@ async function runMigrations(db: Kysely<any>, dialect: Dialect, inOpenTransactio
 
 /** Migrations defined in code but not yet applied to this database. */
 export async function pendingMigrations(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const all = await retryingCatalogRace(dialect, async () => (await migrator(db, dialect)).getMigrations());
+  const all = await (await migrator(db, dialect)).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PostgresDialect, type Dialect } from 'kysely';
+import { PostgresDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type Dialect, type Kysely, type SchemaMetadata, type TableMetadata } from 'kysely';
 
 export interface PostgresOptions {
   /** Connections the pool may open. */
@@ -33,5 +33,39 @@ export function postgresDialect(connectionString: string, options: PostgresOptio
     },
   });
   pool.on('error', options.onIdleError);
-  return new PostgresDialect({ pool });
+  return new TsunaguPostgresDialect({ pool });
+}
+
+/**
+ * Kysely's own PostgreSQL introspector reads the columns of every table in every schema through
+ * per-row catalog functions, which fail ("schema ... does not exist", "column ... does not exist")
+ * when another session drops a schema meanwhile: parallel test runs, or several installations in
+ * one database. Tsunagu introspects only so that the migrator finds its bookkeeping tables, so
+ * this one lists the current schema's tables by name, from one catalog scan (a consistent
+ * snapshot that a concurrent drop cannot break). Columns are not read.
+ */
+class TsunaguPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    return (await sql<SchemaMetadata>`select nspname as name from pg_catalog.pg_namespace`.execute(this.db)).rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ schema: string; name: string; kind: string }>`
+      select n.nspname as schema, c.relname as name, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'p', 'v', 'm')`.execute(this.db);
+    return rows.map((row) => ({ schema: row.schema, name: row.name, isView: row.kind === 'v' || row.kind === 'm', columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
 }
