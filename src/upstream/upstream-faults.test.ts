@@ -74,7 +74,6 @@ describe('faults: every call ends in data or a typed error; nothing hangs', () =
   it('with retries, nearly every call ends in data despite one request in five failing', { timeout: 60_000 }, async () => {
     const { anilist, jikan, stats } = await callBoth(4);
     const errors = check(anilist, jikan);
-    const answered = (s: typeof stats.anilist) => Object.values(s.responses).reduce((a, b) => a + b, 0);
     assert.ok(stats.anilist.requests + stats.jikan.requests > CALLS * 2 * 1.1, 'faults were served and retried');
     assert.ok(errors.length <= 2, `${errors.length} calls failed after retries: ${errors.map((e) => e.message).join('; ')}`);
   });
