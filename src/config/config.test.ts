@@ -31,3 +31,17 @@ test('bad values fail naming each option', () => {
     },
   );
 });
+
+test('rates below their documented range are refused, naming the option', () => {
+  const low = { JIKAN_RATE_PER_SECOND: '0.05', JIKAN_RATE_PER_MINUTE: '0.5', ANILIST_RATE_PER_MINUTE: '0.5', ANILIST_MAX_RATE_PER_MINUTE: '0.5' };
+  assert.throws(
+    () => loadConfig(low),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      for (const name of Object.keys(low)) assert.match(error.message, new RegExp(`${name}="`));
+      return true;
+    },
+  );
+  const lowest = loadConfig({ JIKAN_RATE_PER_SECOND: '0.1', JIKAN_RATE_PER_MINUTE: '1', ANILIST_RATE_PER_MINUTE: '1', ANILIST_MAX_RATE_PER_MINUTE: '1' });
+  assert.equal(lowest.jikanRatePerSecond, 0.1);
+});

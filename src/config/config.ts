@@ -69,7 +69,7 @@ export const options = {
     description: 'AniList requests per minute before any response has said more; then the pace follows what `X-RateLimit-Limit` announces, minus headroom (up to ANILIST_MAX_RATE_PER_MINUTE when set).',
     default: '28',
     unit: 'requests/min, 1-10000',
-    schema: positive(10_000),
+    schema: positive(10_000).min(1),
   },
   anilistBurst: {
     env: 'ANILIST_BURST',
@@ -97,14 +97,14 @@ export const options = {
     description: 'Jikan requests per second (Jikan publishes 3/s); held over 1 s plus twice UPSTREAM_JITTER_MS, so arrivals stay within it.',
     default: '3',
     unit: 'requests/s, 0.1-3',
-    schema: positive(3),
+    schema: positive(3).min(0.1),
   },
   jikanRatePerMinute: {
     env: 'JIKAN_RATE_PER_MINUTE',
     description: 'Jikan requests per minute (Jikan publishes 60/min); held together with the per-second rate, over 60 s plus twice UPSTREAM_JITTER_MS or 1.2 s, whichever is more.',
     default: '60',
     unit: 'requests/min, 1-60',
-    schema: positive(60),
+    schema: positive(60).min(1),
   },
   jikanMaxInFlight: {
     env: 'JIKAN_MAX_IN_FLIGHT',
@@ -292,7 +292,7 @@ export const options = {
     description: 'A cap on AniList requests per minute, whatever `X-RateLimit-Limit` announces; a start pace above it is lowered to it. Unset: follow what the server announces, minus headroom (a server whose headers overstate costs one 429, then the pace is what it accepted).',
     default: undefined,
     unit: 'requests/min, 1-10000',
-    schema: positive(10_000).optional(),
+    schema: positive(10_000).min(1).optional(),
   },
   runFrom: {
     env: 'TSUNAGU_RUN_FROM',
