@@ -1,14 +1,14 @@
 /*
  * What the browser tests check on every page: nothing a user would never want (dialogs,
  * script errors, requests leaving the server's origin), and a graph drawn wholly inside its
- * panel; and the README's screenshots they take on request. Test support, not a test file.
+ * panel; and the screenshots in docs/screenshots (shown by docs/web-page.md) they take on request. Test support, not a test file.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 
-/** The README's screenshots, kept in the repository. */
+/** The screenshots docs/web-page.md shows, kept in the repository. */
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 /** Options for startPageStack that make an import take seconds: politeness is the upstream tests' subject. */
