@@ -6,7 +6,7 @@ import { runAfter, systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
-import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { closeOnce, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 import { checkRange } from '../check-range.ts';
 
 export interface BullMqJobQueueOptions {
@@ -73,7 +73,6 @@ export class BullMqJobQueue implements JobQueue {
   /** Cancels the next sweep, when one is scheduled. */
   #cancelSweep: (() => void) | null = null;
   #closed = false;
-  #closing: Promise<void> | null = null;
 
   constructor(jobs: JobRepository, options: BullMqJobQueueOptions) {
     this.#jobs = jobs;
@@ -132,10 +131,7 @@ export class BullMqJobQueue implements JobQueue {
     return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
-  close(options: { graceMs?: number } = {}): Promise<void> {
-    this.#closing ??= this.#close(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-    return this.#closing;
-  }
+  readonly close = closeOnce((graceMs) => this.#close(graceMs));
 
   async #close(graceMs: number): Promise<void> {
     this.#closed = true;

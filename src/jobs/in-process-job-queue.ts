@@ -4,7 +4,7 @@ import { runAfter, systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
 import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
-import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { closeOnce, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 import { checkRange } from '../check-range.ts';
 
 export interface InProcessJobQueueOptions {
@@ -46,7 +46,6 @@ export class InProcessJobQueue implements JobQueue {
   readonly #running = new Map<string, Running>();
   #handler: JobHandler | null = null;
   #closed = false;
-  #closing: Promise<void> | null = null;
   /** A claim loop is under way; a wake-up meanwhile sets #wakeAgain instead of starting a second one. */
   #pumping = false;
   #wakeAgain = false;
@@ -92,10 +91,7 @@ export class InProcessJobQueue implements JobQueue {
     return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
-  close(options: { graceMs?: number } = {}): Promise<void> {
-    this.#closing ??= this.#close(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-    return this.#closing;
-  }
+  readonly close = closeOnce((graceMs) => this.#close(graceMs));
 
   async #close(graceMs: number): Promise<void> {
     this.#closed = true;
