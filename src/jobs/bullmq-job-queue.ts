@@ -70,9 +70,11 @@ export class BullMqJobQueue implements JobQueue {
   readonly #running = new Map<string, AbortController>();
   /** Claims run one at a time, so jobs BullMQ hands out together start in its (oldest first) order. */
   #claims: Promise<unknown> = Promise.resolve();
-  /** Cancels the next sweep, when one is scheduled. */
-  #cancelSweep: (() => void) | null = null;
-  #closed = false;
+  /** Aborted when close() begins: cancels the scheduled sweep, and nothing new starts. */
+  readonly #shutdown = new AbortController();
+  get #closed(): boolean {
+    return this.#shutdown.signal.aborted;
+  }
 
   constructor(jobs: JobRepository, options: BullMqJobQueueOptions) {
     this.#jobs = jobs;
@@ -134,9 +136,7 @@ export class BullMqJobQueue implements JobQueue {
   readonly close = closeOnce((graceMs) => this.#close(graceMs));
 
   async #close(graceMs: number): Promise<void> {
-    this.#closed = true;
-    this.#cancelSweep?.();
-    this.#cancelSweep = null;
+    this.#shutdown.abort();
     // Closing first stops the worker taking more; the interrupted handlers put their jobs back.
     const closing = this.#worker?.close() ?? Promise.resolve();
     for (const controller of this.#running.values()) controller.abort(new JobInterruption('shutdown'));
@@ -208,12 +208,16 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   #sweepSoon(ms: number): void {
-    if (this.#closed) return;
-    this.#cancelSweep = runAfter(this.#clock, ms, () => {
-      this.#sweep()
-        .catch((error: unknown) => this.#logger.warn({ err: error }, 'job sweep failed; trying again at the next'))
-        .finally(() => this.#sweepSoon(this.#sweepMs));
-    });
+    runAfter(
+      this.#clock,
+      ms,
+      () => {
+        this.#sweep()
+          .catch((error: unknown) => this.#logger.warn({ err: error }, 'job sweep failed; trying again at the next'))
+          .finally(() => this.#sweepSoon(this.#sweepMs));
+      },
+      this.#shutdown.signal,
+    );
   }
 
   /**

@@ -45,7 +45,11 @@ export class InProcessJobQueue implements JobQueue {
   /** Jobs this process is running, by id. */
   readonly #running = new Map<string, Running>();
   #handler: JobHandler | null = null;
-  #closed = false;
+  /** Aborted when close() begins: cancels the scheduled poll, and nothing new starts. */
+  readonly #shutdown = new AbortController();
+  get #closed(): boolean {
+    return this.#shutdown.signal.aborted;
+  }
   /** A claim loop is under way; a wake-up meanwhile sets #wakeAgain instead of starting a second one. */
   #pumping = false;
   #wakeAgain = false;
@@ -94,9 +98,7 @@ export class InProcessJobQueue implements JobQueue {
   readonly close = closeOnce((graceMs) => this.#close(graceMs));
 
   async #close(graceMs: number): Promise<void> {
-    this.#closed = true;
-    this.#cancelPoll?.();
-    this.#cancelPoll = null;
+    this.#shutdown.abort();
     const running = [...this.#running.entries()];
     for (const [, { controller }] of running) controller.abort(new JobInterruption('shutdown'));
     if (await settlesWithin(Promise.all(running.map(([, r]) => r.done)), graceMs)) return;
@@ -152,10 +154,15 @@ export class InProcessJobQueue implements JobQueue {
     if (this.#closed || !this.#handler) return;
     this.#cancelPoll?.();
     // Keeps the process alive on purpose: a started queue is a worker, and a worker waits for work.
-    this.#cancelPoll = runAfter(this.#clock, this.#pollMs, () => {
-      this.#cancelPoll = null;
-      this.#wake();
-    });
+    this.#cancelPoll = runAfter(
+      this.#clock,
+      this.#pollMs,
+      () => {
+        this.#cancelPoll = null;
+        this.#wake();
+      },
+      this.#shutdown.signal,
+    );
   }
 
   #launch(job: Job): void {
