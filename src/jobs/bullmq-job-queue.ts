@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { runAfter, systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
+import { requeueOutlived, runClaimedJob, type ClaimedJobRunDeps } from './claimed-job-run.ts';
 import { closeOnce, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 import { checkRange } from '../check-range.ts';
 
@@ -65,7 +65,8 @@ export class BullMqJobQueue implements JobQueue {
   readonly #logger: Logger;
   readonly #queue: Queue;
   #worker: Worker | null = null;
-  #handler: JobHandler | null = null;
+  /** What each claimed job runs with, the handler included; set by start(). */
+  #runDeps: ClaimedJobRunDeps | null = null;
   /** Jobs this process is running, by id. */
   readonly #running = new Map<string, AbortController>();
   /** Claims run one at a time, so jobs BullMQ hands out together start in its (oldest first) order. */
@@ -100,8 +101,8 @@ export class BullMqJobQueue implements JobQueue {
 
   start(handler: JobHandler): void {
     if (this.#closed) throw new Error('job queue is closed');
-    if (this.#handler) throw new Error('job queue already started');
-    this.#handler = handler;
+    if (this.#runDeps) throw new Error('job queue already started');
+    this.#runDeps = { jobs: this.#jobs, handler, workerId: this.workerId, leaseMs: this.#leaseMs, clock: this.#clock, logger: this.#logger };
     this.#worker = new Worker(QUEUE_NAME, (job, token) => this.#process(job, token), {
       connection: this.#connection,
       prefix: this.#prefix,
@@ -190,14 +191,7 @@ export class BullMqJobQueue implements JobQueue {
     const controller = new AbortController();
     this.#running.set(id, controller);
     try {
-      const end = await runClaimedJob(job, controller, {
-        jobs: this.#jobs,
-        handler: this.#handler!,
-        workerId: this.workerId,
-        leaseMs: this.#leaseMs,
-        clock: this.#clock,
-        logger: this.#logger,
-      });
+      const end = await runClaimedJob(job, controller, this.#runDeps!);
       if (end === 'requeued') {
         await bullJob.moveToWait(token);
         throw new WaitingError();
