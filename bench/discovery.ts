@@ -22,8 +22,8 @@ import { walkFranchise } from '../src/domain/franchise-walk.ts';
 import { discoverFranchise } from '../src/ingest/franchise-discovery.ts';
 import { silentLogger } from '../src/log.ts';
 import { createStore } from '../src/store/store.ts';
-import type { AniListClient } from '../src/upstream/anilist/anilist-client.ts';
 import { createUpstreams } from '../src/upstream/upstreams.ts';
+import { roundCounting } from '../test/support/round-counter.ts';
 import type { DiscoveryRow } from './bench-results.ts';
 import { startSimProcess } from './sim-process.ts';
 import { median } from './strategy-run.ts';
@@ -95,20 +95,7 @@ async function discoverOnce(rootId: number, depth: number, expected: number[]) {
   try {
     const config = loadConfig({ ANILIST_URL: sim.anilistUrl, JIKAN_URL: sim.jikanUrl, DATABASE_URL: url, ANILIST_RELATION_DEPTH: String(depth) });
     const upstreams = createUpstreams(config, { logger: silentLogger });
-    // A request's round trip is one more than the latest that had returned when it was sent.
-    let returned = 0;
-    const anilist: Pick<AniListClient, 'fetchMedia'> = {
-      fetchMedia: (ids, options = {}) => {
-        const round = returned + 1;
-        return upstreams.anilist.fetchMedia(ids, {
-          ...options,
-          onBatch: (part) => {
-            returned = Math.max(returned, round);
-            options.onBatch?.(part);
-          },
-        });
-      },
-    };
+    const { anilist, rounds } = roundCounting(upstreams.anilist);
     const started = performance.now();
     const result = await discoverFranchise(rootId, { store, anilist, clock: systemClock, logger: silentLogger }, { policy: defaultPolicy });
     const ms = performance.now() - started;
@@ -117,7 +104,7 @@ async function discoverOnce(rootId: number, depth: number, expected: number[]) {
     return {
       ms,
       requests: stats.anilist.requests,
-      roundTrips: returned,
+      roundTrips: rounds(),
       same: members.join() === [...expected].sort((a, b) => a - b).join(),
       http429: stats.anilist.rateLimited,
     };

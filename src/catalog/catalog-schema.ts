@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { animeFactFields } from '../anime-facts.ts';
 
 const fuzzyDate = z.object({
   year: z.number().int().nullable(),
@@ -16,13 +17,7 @@ export const catalogMediaSchema = z.object({
   status: z.string().nullable(),
   startDate: fuzzyDate.nullable(),
   endDate: fuzzyDate.nullable(),
-  season: z.string().nullable(),
-  seasonYear: z.number().int().nullable(),
-  episodes: z.number().int().nullable(),
-  duration: z.number().int().nullable(),
-  source: z.string().nullable(),
-  genres: z.array(z.string()),
-  tags: z.array(z.string()),
+  ...animeFactFields,
   averageScore: z.number().nullable(),
   studios: z.array(z.string()),
   coverImage: z.object({ large: z.string().nullable(), color: z.string().nullable() }),

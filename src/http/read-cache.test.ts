@@ -3,24 +3,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { get } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
-import {
-  followJob,
-  postgresDatabase,
-  sqliteDatabase,
-  startFastSimulator,
-  testRuntime,
-  type TestDatabase,
-  type TestRuntime,
-} from '../../test/support/ingest-harness.ts';
-import type { RunningSimulator } from '../sim/simulator.ts';
-import { createMetrics } from './metrics.ts';
+import { followJob, postgresDatabase, type TestDatabase } from '../../test/support/ingest-harness.ts';
 import { ReadCache } from './read-cache.ts';
-import { createRuntimeApp } from './runtime-app.ts';
-import { startServer, type RunningServer } from './server.ts';
 import { AOT, seedFromCatalog } from '../../test/support/api-fixture.ts';
+import { servedRuntimes } from '../../test/support/served-runtime.ts';
 
 const run = promisify(execFile);
 const STEINS_GATE = 9253;
@@ -42,30 +31,13 @@ function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ st
 }
 
 describe('reads from the cache', () => {
-  let sim: RunningSimulator;
-  const cleanup: (() => Promise<void>)[] = [];
-  before(async () => {
-    sim = await startFastSimulator();
-  });
-  after(async () => {
-    for (const step of cleanup.reverse()) await step();
-    await sim.close();
-  });
+  const api = servedRuntimes();
 
   /** `serve` as it runs (real runtime, real app, loopback port) over a database seeded with Attack on Titan. */
-  async function serve(options: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase; seed?: boolean } = {}): Promise<{ runtime: TestRuntime; server: RunningServer; db: TestDatabase }> {
-    const db = options.db ?? (await sqliteDatabase());
-    const runtime = await testRuntime(sim, db.url, { env: { TSUNAGU_ENRICH: 'false', ...options.env }, runtime: { clock: options.clock ?? systemClock } });
-    if (options.seed ?? true) await seedFromCatalog(runtime.store, [AOT]);
-    const shutdown = new AbortController();
-    const server = await startServer(createRuntimeApp(runtime, { metrics: createMetrics(), shutdown: shutdown.signal }), { port: 0, closeGraceMs: 200 });
-    cleanup.push(async () => {
-      shutdown.abort();
-      await server.close();
-      await runtime.close();
-      if (!options.db) await db.close();
-    });
-    return { runtime, server, db };
+  async function serve(options: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase; seed?: boolean } = {}) {
+    const served = await api.serve({ db: options.db, env: { TSUNAGU_ENRICH: 'false', ...options.env }, runtime: { clock: options.clock ?? systemClock } });
+    if (options.seed ?? true) await seedFromCatalog(served.runtime.store, [AOT]);
+    return served;
   }
 
   test('a franchise read carries a weak ETag, Cache-Control and Vary; If-None-Match with it (or *) answers 304 with no body', async () => {
@@ -146,7 +118,7 @@ describe('reads from the cache', () => {
 
   test('two servers on one PostgreSQL database: a write through one is seen on the next read of the other', async (t) => {
     const db = await postgresDatabase();
-    cleanup.push(() => db.close());
+    api.closeAfter(() => db.close());
     if (db.skip) return t.skip(db.skip);
     const a = await serve({ db });
     const b = await serve({ db, seed: false });
@@ -221,7 +193,7 @@ describe('reads from the cache', () => {
     assert.equal((await rawGet(`${server.url}${path}`, { 'if-none-match': String(fresh.headers.etag) })).status, 304);
 
     offset = 31 * DAY;
-    sim.reset();
+    api.sim.reset();
     const anonymous = await rawGet(`${server.url}${path}`, { 'if-none-match': String(fresh.headers.etag) });
     assert.equal(anonymous.status, 200, 'the kept fresh copy is not good any more');
     assert.equal(JSON.parse(anonymous.body.toString()).franchise.stale, true);

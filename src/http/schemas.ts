@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { animeFactFields } from '../anime-facts.ts';
 import type { StoredAnime } from '../domain/anime.ts';
 import { WATCH_ROLES, type WatchRole } from '../domain/recommended-order.ts';
 import { TITLE_MATCHES } from '../domain/title-ranking.ts';
@@ -35,13 +36,7 @@ export const animeSchema = z
     status: z.string().nullable(),
     startDate: fuzzyDate,
     endDate: fuzzyDate,
-    season: z.string().nullable(),
-    seasonYear: z.number().int().nullable(),
-    episodes: z.number().int().nullable(),
-    duration: z.number().int().nullable(),
-    source: z.string().nullable(),
-    genres: z.array(z.string()),
-    tags: z.array(z.string()),
+    ...animeFactFields,
     studios: z.array(z.string()),
     averageScore: z.number().nullable(),
     popularity: z.number().nullable(),

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
-import { followJob, sqliteDatabase, startFastSimulator, testRuntime, type TestDatabase, type TestRuntime } from '../../test/support/ingest-harness.ts';
-import type { RunningSimulator } from '../sim/simulator.ts';
+import { fastGates, followJob } from '../../test/support/ingest-harness.ts';
 import type { AcquireOptions, RateGate } from '../upstream/gate/rate-gate.ts';
-import { fastGates } from '../../test/support/ingest-harness.ts';
-import { createMetrics } from './metrics.ts';
-import { createRuntimeApp } from './runtime-app.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { servedRuntimes } from '../../test/support/served-runtime.ts';
 
 const STEINS_GATE = 9253;
 const TOKEN = 'a-long-enough-token';
@@ -28,30 +24,9 @@ function recordingGate(inner: RateGate) {
 }
 
 describe('requests that spend upstream budget are writes', () => {
-  let sim: RunningSimulator;
-  const cleanup: (() => Promise<void>)[] = [];
-  before(async () => {
-    sim = await startFastSimulator();
-  });
-  after(async () => {
-    for (const step of cleanup.reverse()) await step();
-    await sim.close();
-  });
-
-  /** `serve` as it runs: a real runtime (SQLite, simulator) behind the real app on a loopback port. */
-  async function serve(env: Record<string, string>, clock: Clock = systemClock, gates: Record<'anilist' | 'jikan', RateGate> = fastGates()): Promise<{ runtime: TestRuntime; server: RunningServer }> {
-    const db: TestDatabase = await sqliteDatabase();
-    const runtime = await testRuntime(sim, db.url, { env, runtime: { clock, gates } });
-    const shutdown = new AbortController();
-    const server = await startServer(createRuntimeApp(runtime, { metrics: createMetrics(), shutdown: shutdown.signal }), { port: 0, closeGraceMs: 200 });
-    cleanup.push(async () => {
-      shutdown.abort();
-      await server.close();
-      await runtime.close();
-      await db.close();
-    });
-    return { runtime, server };
-  }
+  const api = servedRuntimes();
+  const serve = (env: Record<string, string>, clock: Clock = systemClock, gates: Record<'anilist' | 'jikan', RateGate> = fastGates()) =>
+    api.serve({ env, runtime: { clock, gates } });
 
   test('with a token set, a stale read without it (or with a wrong one) answers stored data and starts nothing; with it, one refresh', async () => {
     let offset = 0;
@@ -60,7 +35,7 @@ describe('requests that spend upstream budget are writes', () => {
     const { job } = await runtime.ingest.requestIngest({ query: String(STEINS_GATE) });
     await followJob(runtime, job.id);
     offset = 31 * DAY;
-    sim.reset();
+    api.sim.reset();
 
     const read = (headers: Record<string, string> = {}) => fetch(`${server.url}/api/anime/${STEINS_GATE}/franchise`, { headers });
     for (const headers of [{}, { authorization: 'Bearer not-the-token' }, { authorization: TOKEN }] as Record<string, string>[]) {
@@ -70,14 +45,14 @@ describe('requests that spend upstream budget are writes', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal((await runtime.store.jobs.list()).length, 1, 'no refresh job');
-    assert.equal(sim.stats().anilist.requests, 0, 'nothing asked upstream');
+    assert.equal(api.sim.stats().anilist.requests, 0, 'nothing asked upstream');
 
     const allowed = await read({ authorization: `Bearer ${TOKEN}` });
     assert.equal((await allowed.json()).franchise.stale, true, 'served at once, refreshed behind');
     const refresh = (await runtime.store.jobs.list()).filter((j) => j.id !== job.id);
     assert.equal(refresh.length, 1);
     await followJob(runtime, refresh[0]!.id);
-    assert.ok(sim.stats().anilist.requests > 0);
+    assert.ok(api.sim.stats().anilist.requests > 0);
   });
 
   test('with no token, stale reads refresh only while the client is under its limit', async () => {
@@ -110,26 +85,26 @@ describe('requests that spend upstream budget are writes', () => {
   test('40 concurrent anonymous remote searches cost at most the per-client limit in AniList requests; identical ones share one', async () => {
     const anilist = recordingGate(fastGates().anilist);
     const { server } = await serve({}, systemClock, { ...fastGates(), anilist: anilist.gate });
-    sim.reset();
+    api.sim.reset();
     const search = (q: string) => fetch(`${server.url}/api/search?q=${encodeURIComponent(q)}&remote=true`);
     const distinct = await Promise.all(Array.from({ length: 40 }, (_, i) => search(`gundam ${i}`)));
     const statuses = distinct.map((r) => r.status);
     await Promise.all(distinct.map((r) => r.arrayBuffer()));
     assert.equal(statuses.filter((s) => s === 200).length, 20, 'INGEST_RATE_PER_MINUTE (20) searches go');
     assert.equal(statuses.filter((s) => s === 429).length, 20);
-    assert.ok(sim.stats().anilist.requests <= 20, `${sim.stats().anilist.requests} AniList requests`);
+    assert.ok(api.sim.stats().anilist.requests <= 20, `${api.sim.stats().anilist.requests} AniList requests`);
     assert.ok(anilist.priorities.every((p) => p === 'background'), 'remote search waits below every ingest in the AniList gate');
 
     const { server: other } = await serve({});
-    sim.reset();
+    api.sim.reset();
     const same = await Promise.all(Array.from({ length: 40 }, () => fetch(`${other.url}/api/search?q=Attack%20on%20Titan&remote=true`)));
     assert.deepEqual(new Set(same.map((r) => r.status)), new Set([200]));
     const bodies = await Promise.all(same.map((r) => r.json()));
     assert.ok(bodies.every((b) => b.remote.ok && b.results.length > 0));
-    assert.equal(sim.stats().anilist.requests, 1, 'one request shared by all 40');
+    assert.equal(api.sim.stats().anilist.requests, 1, 'one request shared by all 40');
     // Answered a moment ago: reused, and it costs the client nothing.
     const again = await fetch(`${other.url}/api/search?q=attack%20on%20titan&remote=true`);
     assert.equal(again.status, 200);
-    assert.equal(sim.stats().anilist.requests, 1);
+    assert.equal(api.sim.stats().anilist.requests, 1);
   });
 });

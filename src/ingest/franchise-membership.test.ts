@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/catalog.ts';
 import { animeFromCatalog, relationsFromCatalog } from '../catalog/catalog-to-domain.ts';
@@ -6,6 +6,7 @@ import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/config.ts';
 import { defaultPolicy } from '../domain/franchise-policy.ts';
 import { silentLogger } from '../log.ts';
+import type { RunningSimulator } from '../sim/simulator.ts';
 import { createStore } from '../store/store.ts';
 import { createUpstreams } from '../upstream/upstreams.ts';
 import { discoverFranchise } from './franchise-discovery.ts';
@@ -16,22 +17,25 @@ const KERORO = 516;
 /** "Chibi Kero: Kerobouru no Himitsu!?" names Keroro Gunsou its PARENT; Keroro Gunsou never names it back. */
 const CHIBI_KERO = 5449;
 
+/** Discovery with the default policy into a fresh SQLite store (closed after `t`), against the simulator. */
+async function freshDiscovery(t: TestContext, sim: RunningSimulator) {
+  const db = await sqliteDatabase();
+  const store = await createStore(db.url);
+  t.after(async () => {
+    await store.close();
+    await db.close();
+  });
+  const upstreams = createUpstreams(loadConfig(testEnv(sim, db.url)), { logger: silentLogger, gates: fastGates() });
+  const run = (root: number) =>
+    discoverFranchise(root, { store, anilist: upstreams.anilist, clock: systemClock, logger: silentLogger }, { policy: defaultPolicy });
+  return { store, run };
+}
+
 test('an entry the store knows that names a member as its PARENT is a member, in discovery and in the stored read alike', async (t) => {
   const catalog = await loadCatalog({ anilistOnly: true });
   const sim = await startFastSimulator();
   t.after(() => sim.close());
-  const discover = async () => {
-    const db = await sqliteDatabase();
-    const store = await createStore(db.url);
-    t.after(async () => {
-      await store.close();
-      await db.close();
-    });
-    const upstreams = createUpstreams(loadConfig(testEnv(sim, db.url)), { logger: silentLogger, gates: fastGates() });
-    const run = (root: number) =>
-      discoverFranchise(root, { store, anilist: upstreams.anilist, clock: systemClock, logger: silentLogger }, { policy: defaultPolicy });
-    return { store, run };
-  };
+  const discover = () => freshDiscovery(t, sim);
 
   // On an empty store nothing leads to it: AniList's answer for the series does not mention it.
   const empty = await discover();
@@ -61,14 +65,8 @@ test('a setting crossover stays out in discovery and in the stored read: Steins;
   const CHAOS = [4975, 21126, 98576];
   const sim = await startFastSimulator();
   t.after(() => sim.close());
-  const db = await sqliteDatabase();
-  const store = await createStore(db.url);
-  t.after(async () => {
-    await store.close();
-    await db.close();
-  });
-  const upstreams = createUpstreams(loadConfig(testEnv(sim, db.url)), { logger: silentLogger, gates: fastGates() });
-  const discovered = await discoverFranchise(STEINS_GATE, { store, anilist: upstreams.anilist, clock: systemClock, logger: silentLogger }, { policy: defaultPolicy });
+  const { store, run } = await freshDiscovery(t, sim);
+  const discovered = await run(STEINS_GATE);
   assert.ok(discovered.members.has(STEINS_GATE_0));
   assert.deepEqual(CHAOS.filter((id) => discovered.members.has(id)), []);
   // ChäoS;HEAd was fetched to judge the claim: the read, from the stored dates, judges it the same way.

@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { MemoryProgressBus } from '../jobs/memory-progress-bus.ts';
 import { silentLogger } from '../log.ts';
-import { createStore } from '../store/store.ts';
 import { ManualClock } from '../../test/support/manual-clock.ts';
+import { storeAndBus } from '../../test/support/job-store.ts';
 import { JobProgress } from './job-progress.ts';
 
 test('the job record follows progress at most every 250 ms of the injected clock, and flush writes the last counts', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'tsunagu-progress-'));
   const clock = new ManualClock();
-  const store = await createStore(`sqlite:${join(dir, 'jobs.sqlite')}`, { clock });
-  const bus = new MemoryProgressBus({ clock });
-  t.after(async () => {
-    await bus.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { store, bus } = await storeAndBus(t, clock);
   const { job } = await store.jobs.create({ kind: 'ingest', dedupeKey: 'franchise:1', payload: {} });
   await store.jobs.claim('w', 60_000, job.id);
   const recorded = async () => ((await store.jobs.get(job.id))?.progress as { done: number } | null)?.done;

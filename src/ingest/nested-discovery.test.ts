@@ -10,10 +10,10 @@ import { silentLogger } from '../log.ts';
 import { seededRandom } from '../sim/seeded-random.ts';
 import type { RunningSimulator } from '../sim/simulator.ts';
 import { createStore, type Store } from '../store/store.ts';
-import type { AniListClient, FetchMediaOptions } from '../upstream/anilist/anilist-client.ts';
 import { createUpstreams } from '../upstream/upstreams.ts';
 import { discoverFranchise, type DiscoveryResult } from './franchise-discovery.ts';
 import { fastGates, normalisedDump, sqliteDatabase, startFastSimulator, testEnv } from '../../test/support/ingest-harness.ts';
+import { roundCounting } from '../../test/support/round-counter.ts';
 
 const GUNDAM = 80;
 
@@ -38,23 +38,10 @@ async function discover(sim: RunningSimulator, root: number, depth: number, keep
   };
   try {
     const upstreams = createUpstreams(loadConfig(testEnv(sim, db.url, { ANILIST_RELATION_DEPTH: String(depth) })), { logger: silentLogger, gates: fastGates() });
-    // A request's round is one more than the latest round that had returned when it was sent.
-    let returned = 0;
-    const anilist: Pick<AniListClient, 'fetchMedia'> = {
-      fetchMedia(ids: number[], options: FetchMediaOptions = {}) {
-        const round = returned + 1;
-        return upstreams.anilist.fetchMedia(ids, {
-          ...options,
-          onBatch: (part) => {
-            returned = Math.max(returned, round);
-            options.onBatch?.(part);
-          },
-        });
-      },
-    };
+    const { anilist, rounds } = roundCounting(upstreams.anilist);
     const before = sim.stats().anilist.requests;
     const result = await discoverFranchise(root, { store, anilist, clock: systemClock, logger: silentLogger }, { policy: defaultPolicy });
-    const run = { result, requests: sim.stats().anilist.requests - before, roundTrips: returned, dump: await normalisedDump(store), store, close };
+    const run = { result, requests: sim.stats().anilist.requests - before, roundTrips: rounds(), dump: await normalisedDump(store), store, close };
     if (!keep) await close();
     return run;
   } catch (error) {

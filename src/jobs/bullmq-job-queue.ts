@@ -5,8 +5,8 @@ import type { Redis } from 'ioredis';
 import { runAfter, systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
-import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { requeueOutlived, runClaimedJob, type ClaimedJobRunDeps } from './claimed-job-run.ts';
+import { closeOnce, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 import { checkRange } from '../check-range.ts';
 
 export interface BullMqJobQueueOptions {
@@ -65,15 +65,17 @@ export class BullMqJobQueue implements JobQueue {
   readonly #logger: Logger;
   readonly #queue: Queue;
   #worker: Worker | null = null;
-  #handler: JobHandler | null = null;
+  /** What each claimed job runs with, the handler included; set by start(). */
+  #runDeps: ClaimedJobRunDeps | null = null;
   /** Jobs this process is running, by id. */
   readonly #running = new Map<string, AbortController>();
   /** Claims run one at a time, so jobs BullMQ hands out together start in its (oldest first) order. */
   #claims: Promise<unknown> = Promise.resolve();
-  /** Cancels the next sweep, when one is scheduled. */
-  #cancelSweep: (() => void) | null = null;
-  #closed = false;
-  #closing: Promise<void> | null = null;
+  /** Aborted when close() begins: cancels the scheduled sweep, and nothing new starts. */
+  readonly #shutdown = new AbortController();
+  get #closed(): boolean {
+    return this.#shutdown.signal.aborted;
+  }
 
   constructor(jobs: JobRepository, options: BullMqJobQueueOptions) {
     this.#jobs = jobs;
@@ -99,8 +101,8 @@ export class BullMqJobQueue implements JobQueue {
 
   start(handler: JobHandler): void {
     if (this.#closed) throw new Error('job queue is closed');
-    if (this.#handler) throw new Error('job queue already started');
-    this.#handler = handler;
+    if (this.#runDeps) throw new Error('job queue already started');
+    this.#runDeps = { jobs: this.#jobs, handler, workerId: this.workerId, leaseMs: this.#leaseMs, clock: this.#clock, logger: this.#logger };
     this.#worker = new Worker(QUEUE_NAME, (job, token) => this.#process(job, token), {
       connection: this.#connection,
       prefix: this.#prefix,
@@ -132,15 +134,10 @@ export class BullMqJobQueue implements JobQueue {
     return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
-  close(options: { graceMs?: number } = {}): Promise<void> {
-    this.#closing ??= this.#close(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-    return this.#closing;
-  }
+  readonly close = closeOnce((graceMs) => this.#close(graceMs));
 
   async #close(graceMs: number): Promise<void> {
-    this.#closed = true;
-    this.#cancelSweep?.();
-    this.#cancelSweep = null;
+    this.#shutdown.abort();
     // Closing first stops the worker taking more; the interrupted handlers put their jobs back.
     const closing = this.#worker?.close() ?? Promise.resolve();
     for (const controller of this.#running.values()) controller.abort(new JobInterruption('shutdown'));
@@ -194,14 +191,7 @@ export class BullMqJobQueue implements JobQueue {
     const controller = new AbortController();
     this.#running.set(id, controller);
     try {
-      const end = await runClaimedJob(job, controller, {
-        jobs: this.#jobs,
-        handler: this.#handler!,
-        workerId: this.workerId,
-        leaseMs: this.#leaseMs,
-        clock: this.#clock,
-        logger: this.#logger,
-      });
+      const end = await runClaimedJob(job, controller, this.#runDeps!);
       if (end === 'requeued') {
         await bullJob.moveToWait(token);
         throw new WaitingError();
@@ -212,12 +202,16 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   #sweepSoon(ms: number): void {
-    if (this.#closed) return;
-    this.#cancelSweep = runAfter(this.#clock, ms, () => {
-      this.#sweep()
-        .catch((error: unknown) => this.#logger.warn({ err: error }, 'job sweep failed; trying again at the next'))
-        .finally(() => this.#sweepSoon(this.#sweepMs));
-    });
+    runAfter(
+      this.#clock,
+      ms,
+      () => {
+        this.#sweep()
+          .catch((error: unknown) => this.#logger.warn({ err: error }, 'job sweep failed; trying again at the next'))
+          .finally(() => this.#sweepSoon(this.#sweepMs));
+      },
+      this.#shutdown.signal,
+    );
   }
 
   /**

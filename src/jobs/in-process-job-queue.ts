@@ -3,8 +3,8 @@ import { hostname } from 'node:os';
 import { runAfter, systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, JobRepository, NewJob } from '../store/job-repository.ts';
-import { requeueOutlived, runClaimedJob } from './claimed-job-run.ts';
-import { DEFAULT_SHUTDOWN_GRACE_MS, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
+import { requeueOutlived, runClaimedJob, type ClaimedJobRunDeps } from './claimed-job-run.ts';
+import { closeOnce, JobInterruption, settlesWithin, type JobHandler, type JobQueue } from './job-queue.ts';
 import { checkRange } from '../check-range.ts';
 
 export interface InProcessJobQueueOptions {
@@ -44,9 +44,13 @@ export class InProcessJobQueue implements JobQueue {
   readonly #logger: Logger;
   /** Jobs this process is running, by id. */
   readonly #running = new Map<string, Running>();
-  #handler: JobHandler | null = null;
-  #closed = false;
-  #closing: Promise<void> | null = null;
+  /** What each claimed job runs with, the handler included; set by start(). */
+  #runDeps: ClaimedJobRunDeps | null = null;
+  /** Aborted when close() begins: cancels the scheduled poll, and nothing new starts. */
+  readonly #shutdown = new AbortController();
+  get #closed(): boolean {
+    return this.#shutdown.signal.aborted;
+  }
   /** A claim loop is under way; a wake-up meanwhile sets #wakeAgain instead of starting a second one. */
   #pumping = false;
   #wakeAgain = false;
@@ -72,8 +76,8 @@ export class InProcessJobQueue implements JobQueue {
 
   start(handler: JobHandler): void {
     if (this.#closed) throw new Error('job queue is closed');
-    if (this.#handler) throw new Error('job queue already started');
-    this.#handler = handler;
+    if (this.#runDeps) throw new Error('job queue already started');
+    this.#runDeps = { jobs: this.#jobs, handler, workerId: this.workerId, leaseMs: this.#leaseMs, clock: this.#clock, logger: this.#logger };
     this.#wake();
   }
 
@@ -92,15 +96,10 @@ export class InProcessJobQueue implements JobQueue {
     return outcome && { job: outcome.job, ended: outcome.cancelled };
   }
 
-  close(options: { graceMs?: number } = {}): Promise<void> {
-    this.#closing ??= this.#close(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-    return this.#closing;
-  }
+  readonly close = closeOnce((graceMs) => this.#close(graceMs));
 
   async #close(graceMs: number): Promise<void> {
-    this.#closed = true;
-    this.#cancelPoll?.();
-    this.#cancelPoll = null;
+    this.#shutdown.abort();
     const running = [...this.#running.entries()];
     for (const [, { controller }] of running) controller.abort(new JobInterruption('shutdown'));
     if (await settlesWithin(Promise.all(running.map(([, r]) => r.done)), graceMs)) return;
@@ -113,7 +112,7 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   #wake(): void {
-    if (!this.#handler || this.#closed) return;
+    if (!this.#runDeps || this.#closed) return;
     if (this.#pumping) {
       this.#wakeAgain = true;
       return;
@@ -153,13 +152,18 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   #schedulePoll(): void {
-    if (this.#closed || !this.#handler) return;
+    if (this.#closed || !this.#runDeps) return;
     this.#cancelPoll?.();
     // Keeps the process alive on purpose: a started queue is a worker, and a worker waits for work.
-    this.#cancelPoll = runAfter(this.#clock, this.#pollMs, () => {
-      this.#cancelPoll = null;
-      this.#wake();
-    });
+    this.#cancelPoll = runAfter(
+      this.#clock,
+      this.#pollMs,
+      () => {
+        this.#cancelPoll = null;
+        this.#wake();
+      },
+      this.#shutdown.signal,
+    );
   }
 
   #launch(job: Job): void {
@@ -174,14 +178,7 @@ export class InProcessJobQueue implements JobQueue {
 
   async #run(job: Job, controller: AbortController): Promise<void> {
     try {
-      await runClaimedJob(job, controller, {
-        jobs: this.#jobs,
-        handler: this.#handler!,
-        workerId: this.workerId,
-        leaseMs: this.#leaseMs,
-        clock: this.#clock,
-        logger: this.#logger,
-      });
+      await runClaimedJob(job, controller, this.#runDeps!);
     } catch (error) {
       this.#logger.error(
         { err: error, jobId: job.id },

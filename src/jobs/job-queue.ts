@@ -54,6 +54,15 @@ export interface JobQueue {
 /** How long close() waits for interrupted handlers by default, ms (SHUTDOWN_GRACE_MS). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
+/**
+ * JobQueue.close as every queue keeps it: the first call starts `shutdown` with its grace
+ * (default DEFAULT_SHUTDOWN_GRACE_MS); later calls return that call's promise.
+ */
+export function closeOnce(shutdown: (graceMs: number) => Promise<void>): JobQueue['close'] {
+  let closing: Promise<void> | undefined;
+  return (options = {}) => (closing ??= shutdown(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS));
+}
+
 /** Resolves with true when `work` settles within `ms`, false when the time ran out first. */
 export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

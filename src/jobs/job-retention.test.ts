@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../log.ts';
 import { DAY, T0 } from '../../test/fixtures/store-fixtures.ts';
 import { ManualClock } from '../../test/support/manual-clock.ts';
-import { createStore } from '../store/store.ts';
+import { storeAndBus } from '../../test/support/job-store.ts';
 import { JobRetention } from './job-retention.ts';
-import { MemoryProgressBus } from './memory-progress-bus.ts';
 
 test('retention deletes finished jobs past JOB_RETENTION_DAYS with their event histories, page by page, and keeps the rest', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'tsunagu-retention-'));
   const clock = new ManualClock(T0);
-  const store = await createStore(`sqlite:${join(dir, 'jobs.sqlite')}`, { clock });
-  const bus = new MemoryProgressBus({ clock });
-  t.after(async () => {
-    await bus.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { store, bus } = await storeAndBus(t, clock);
   const finished = async (key: string) => {
     const { job } = await store.jobs.create({ kind: 'ingest', dedupeKey: key, payload: {} });
     await store.jobs.claim('w', 60_000, job.id);

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { getNamedType, getNullableType, isListType, isObjectType, isScalarType, isEnumType, isUnionType, type GraphQLObjectType, type GraphQLField } from 'graphql';
-import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { loadAnilistSchema } from './anilist/anilist-schema.ts';
 import { PAGE_FIELDS, ROOT_FIELDS } from './anilist/anilist-roots.ts';
-import { startSimulator, type RunningSimulator } from './simulator.ts';
+import type { RunningSimulator } from './simulator.ts';
 import { postGraphql } from '../../test/support/sim-requests.ts';
+import { startCatalogSimulator } from '../../test/support/catalog-simulator.ts';
 
 const schema = loadAnilistSchema();
 let sim: RunningSimulator;
 let catalog: Catalog;
 
-before(async () => {
-  catalog = await loadCatalog();
-  sim = await startSimulator({ catalog, anilistRatePerMinute: 100_000 });
-});
+before(async () => ({ sim, catalog } = await startCatalogSimulator()));
 after(() => sim.close());
 
 const isConnection = (field: GraphQLField<unknown, unknown>) => {

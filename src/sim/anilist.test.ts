@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parse, Kind, type OperationDefinitionNode } from 'graphql';
-import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { queryComplexity } from './anilist/query-complexity.ts';
-import { startSimulator, type RunningSimulator } from './simulator.ts';
+import type { RunningSimulator } from './simulator.ts';
 import { sourceWorks } from './source-works.ts';
 import { postGraphql } from '../../test/support/sim-requests.ts';
+import { startCatalogSimulator } from '../../test/support/catalog-simulator.ts';
 
 // The fields the ingest client asks for (anilist-api.md), with two-level relations.
 const FULL_MEDIA = `id idMal type format status(version: 2) title { romaji english native userPreferred } synonyms
@@ -38,10 +39,7 @@ let catalog: Catalog;
 const gql = (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
   postGraphql(sim.anilistUrl, query, variables, headers);
 
-before(async () => {
-  catalog = await loadCatalog();
-  sim = await startSimulator({ catalog, anilistRatePerMinute: 100_000 });
-});
+before(async () => ({ sim, catalog } = await startCatalogSimulator()));
 after(() => sim.close());
 
 describe('AniList batches', () => {

@@ -2,19 +2,17 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { loadCatalog, type Catalog } from '../catalog/catalog.ts';
-import { startSimulator, type RunningSimulator } from './simulator.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { RunningSimulator } from './simulator.ts';
 import { getJson, postGraphql } from '../../test/support/sim-requests.ts';
+import { startCatalogSimulator } from '../../test/support/catalog-simulator.ts';
 
 const AOT = 16498;
 
 let sim: RunningSimulator;
 let catalog: Catalog;
 
-before(async () => {
-  catalog = await loadCatalog();
-  sim = await startSimulator({ catalog, anilistRatePerMinute: 100_000 });
-});
+before(async () => ({ sim, catalog } = await startCatalogSimulator()));
 after(() => sim.close());
 
 interface Png {

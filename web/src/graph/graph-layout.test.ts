@@ -4,6 +4,7 @@ import { buildGraphModel } from './graph-model.ts';
 import { ENTRY_KEY, EXTRAS_KEY, GROUP_KEY, layoutGraph, type GraphLayout } from './graph-layout.ts';
 import { catalogFranchiseView } from './testing/catalog-view.ts';
 import { bareMember } from './testing/bare-member.ts';
+import { bareView } from './testing/bare-view.ts';
 import type { FranchiseView } from '../../../src/ingest/franchise-view.ts';
 
 const SIZE = { nodeWidth: 180, nodeHeight: 50, stackGap: 10, stackIndent: 20 };
@@ -98,21 +99,15 @@ test('Mobile Suit Gundam (143 entries) is 17 continuities; folded extras and con
 
 test('cycles and self-loops in upstream data still give a finite layout', () => {
   const member = (id: number) => bareMember(id, { depth: id === 1 ? 0 : 1 });
-  const view: FranchiseView = {
-    franchise: { id: 1, title: '#1', size: 6, truncated: false, stale: false },
-    members: [1, 2, 3, 4, 5, 6].map(member),
-    relations: [
-      { from: 1, to: 2, type: 'SEQUEL', source: 'anilist' },
-      { from: 2, to: 1, type: 'SEQUEL', source: 'anilist' },
-      { from: 3, to: 3, type: 'SEQUEL', source: 'anilist' },
-      // Side stories in a ring: each is another's parent, none reached from a chain.
-      { from: 4, to: 5, type: 'SIDE_STORY', source: 'anilist' },
-      { from: 5, to: 6, type: 'SIDE_STORY', source: 'anilist' },
-      { from: 6, to: 4, type: 'SIDE_STORY', source: 'anilist' },
-    ],
-    watchOrder: { recommended: [1, 2, 3, 4, 5, 6].map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: [1, 2, 3, 4, 5, 6], story: [1, 2, 3, 4, 5, 6] },
-    stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
-  };
+  const view = bareView([1, 2, 3, 4, 5, 6].map(member), [
+    { from: 1, to: 2, type: 'SEQUEL', source: 'anilist' },
+    { from: 2, to: 1, type: 'SEQUEL', source: 'anilist' },
+    { from: 3, to: 3, type: 'SEQUEL', source: 'anilist' },
+    // Side stories in a ring: each is another's parent, none reached from a chain.
+    { from: 4, to: 5, type: 'SIDE_STORY', source: 'anilist' },
+    { from: 5, to: 6, type: 'SIDE_STORY', source: 'anilist' },
+    { from: 6, to: 4, type: 'SIDE_STORY', source: 'anilist' },
+  ]);
   const layout = layoutGraph(buildGraphModel(view), { ...SIZE, columns: 2 });
   assert.equal(layout.items.size, 6);
   for (const item of layout.items.values()) assert.ok(Number.isFinite(item.x) && Number.isFinite(item.y), `${item.key} placed`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { buildGraphModel } from './graph-model.ts';
 import { catalogFranchiseView } from './testing/catalog-view.ts';
 import { bareMember } from './testing/bare-member.ts';
-import type { FranchiseView } from '../../../src/ingest/franchise-view.ts';
+import { bareView } from './testing/bare-view.ts';
 
 const edge = (model: ReturnType<typeof buildGraphModel>, a: number, b: number) =>
   model.edges.find((e) => (e.from === a && e.to === b) || (e.from === b && e.to === a));
@@ -29,19 +29,13 @@ test('Attack on Titan: one forward edge per related pair, the more specific type
 
 test("MAL-only edges are marked; AniList's word wins where both have the pair", () => {
   const member = (id: number, depth: number) => bareMember(id, { depth, startDate: { year: 2000 + id, month: null, day: null } });
-  const view: FranchiseView = {
-    franchise: { id: 1, title: '#1', size: 3, truncated: false, stale: false },
-    members: [member(1, 0), member(2, 1), member(3, 1)],
-    relations: [
-      { from: 1, to: 2, type: 'SEQUEL', source: 'anilist' },
-      { from: 1, to: 2, type: 'SIDE_STORY', source: 'mal' },
-      { from: 3, to: 1, type: 'PARENT', source: 'mal' },
-      { from: 1, to: 1, type: 'SEQUEL', source: 'anilist' },
-      { from: 1, to: 99, type: 'SEQUEL', source: 'anilist' },
-    ],
-    watchOrder: { recommended: [1, 2, 3].map((id) => ({ id, role: 'main' as const, reason: 'main story, where it aired' })), release: [1, 2, 3], story: [1, 2, 3] },
-    stats: { durationMs: 0, discoveryMs: 0, enrichmentMs: 0, upstreamRequests: { anilist: 0, jikan: 0 }, failures: [] },
-  };
+  const view = bareView([member(1, 0), member(2, 1), member(3, 1)], [
+    { from: 1, to: 2, type: 'SEQUEL', source: 'anilist' },
+    { from: 1, to: 2, type: 'SIDE_STORY', source: 'mal' },
+    { from: 3, to: 1, type: 'PARENT', source: 'mal' },
+    { from: 1, to: 1, type: 'SEQUEL', source: 'anilist' },
+    { from: 1, to: 99, type: 'SEQUEL', source: 'anilist' },
+  ]);
   const model = buildGraphModel(view);
   assert.deepEqual(
     model.edges.map((e) => [e.from, e.to, e.type, e.malOnly]),
