@@ -66,11 +66,24 @@ describe('HTTP API routes', () => {
     const { job } = await first.json();
     assert.equal(job.query, '21');
     assert.equal(first.headers.get('location'), `/api/jobs/${job.id}`);
-    // Resolving the query stored the entry itself, so a second read would answer it; asking
-    // to ingest it again joins the running job.
+    // Resolving the query stored the entry itself, but that is not the franchise: a second read
+    // while the import waits or runs answers its job again, not a one-entry franchise.
+    const again = await get('/api/anime/21/franchise');
+    assert.equal(again.status, 202);
+    assert.equal((await again.json()).job.id, job.id);
+    await api.worker.step(job.id, 1, 10);
+    const running = await get('/api/anime/21/franchise');
+    assert.equal(running.status, 202);
+    assert.equal(running.headers.get('location'), `/api/jobs/${job.id}`);
+    // Asking to ingest it again joins the running job.
     const second = await post('/api/ingest', { query: '21' });
     assert.equal(second.status, 202);
     assert.equal((await second.json()).job.id, job.id);
+    // Once the import has ended, what is stored is the answer.
+    await api.worker.finish(job.id, 'succeeded');
+    const done = await get('/api/anime/21/franchise');
+    assert.equal(done.status, 200);
+    assert.equal((await done.json()).franchise.id, 21);
     const problem = await readProblem(await get('/api/anime/22/franchise?ingest=false'));
     assert.equal(problem.status, 404);
     assert.equal((await api.jobs()).filter((j) => j.query === '22').length, 0, 'no job for ingest=false');
@@ -142,6 +155,9 @@ describe('HTTP API routes', () => {
     api.metrics.upstream.onRequest?.({ upstream: 'anilist', status: 429, durationMs: 120, attempt: 1 });
     api.metrics.upstream.onRateLimited?.({ upstream: 'anilist', pauseMs: 1000 });
     api.metrics.upstream.onGateWait?.({ upstream: 'jikan', waitedMs: 400 });
+    // Other tests of this suite end jobs too: the count is compared with its value before.
+    const count = (text: string, family: string) => Number(new RegExp(`^${family}\\{status="succeeded"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const earlier = await (await get('/metrics')).text();
     const { job } = await api.runtime.ingest.requestIngest({ query: '813' });
     await api.worker.step(job.id, 1, 1);
     await api.worker.finish(job.id, 'succeeded');
@@ -161,8 +177,8 @@ describe('HTTP API routes', () => {
       assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'), family);
     }
     assert.match(text, /^tsunagu_upstream_requests_total\{upstream="anilist",status="429"\} 1$/m);
-    assert.match(text, /^tsunagu_jobs_finished_total\{status="succeeded"\} 1$/m);
-    assert.match(text, /^tsunagu_job_duration_seconds_count\{status="succeeded"\} 1$/m);
+    assert.equal(count(text, 'tsunagu_jobs_finished_total'), count(earlier, 'tsunagu_jobs_finished_total') + 1);
+    assert.equal(count(text, 'tsunagu_job_duration_seconds_count'), count(earlier, 'tsunagu_job_duration_seconds_count') + 1);
     assert.match(text, /^tsunagu_http_request_duration_seconds_count\{route="\/api\/anime\/:id",method="GET",status="200"\} [1-9]/m);
   });
 

@@ -203,7 +203,7 @@ describe('reads from the cache', () => {
     // The stale view is kept now; a read with the token still starts the refresh, and only one.
     for (let i = 0; i < 3; i++) {
       const response = await rawGet(`${server.url}${path}`, { authorization: `Bearer ${TOKEN}`, 'if-none-match': String(anonymous.headers.etag) });
-      assert.equal(response.status, 304);
+      assert.equal(response.status, 304, response.body.toString());
     }
     const refresh = (await runtime.store.jobs.list()).filter((j) => j.id !== job.id);
     assert.equal(refresh.length, 1, 'one refresh per cooldown');

@@ -138,6 +138,13 @@ export interface StoredFranchise {
    * write; Infinity when the view is stale already (only a write makes it fresh again).
    */
   freshUntil: number;
+  /**
+   * Whether every entry the stored edges reach is stored (or a fresh synced catalog answers):
+   * when not, an import under way has stored only its early batches. `importKeys` are the
+   * dedupe keys such an import would hold (`firstImportOf` looks for it).
+   */
+  complete: boolean;
+  importKeys: string[];
 }
 
 /** readFranchise, with when its answer would change by time alone (what a read cache needs). */
@@ -172,7 +179,7 @@ export async function readStoredFranchise(
     watchOrder: { recommended: recommendedOrder(anime.map(orderEntry), anilistEdges), release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
     stats: { ...jobStats(job?.result), disagreements: disagreements(relations) },
   };
-  return { view, freshUntil };
+  return { view, freshUntil, complete: anime.length === ids.length || options.mirrored === true, importKeys: ids.map((id) => `franchise:${id}${suffix}`) };
 }
 
 /** A stored job's stats, or zeros; results written before stats existed fall back field by field. */

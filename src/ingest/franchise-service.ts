@@ -109,6 +109,12 @@ export class FranchiseService implements IngestService {
     return { job: resolution ? { ...view, resolution } : view, created };
   }
 
+  async firstImportOf(stored: Pick<StoredFranchise, 'complete' | 'importKeys'>): Promise<JobView | null> {
+    if (stored.complete) return null;
+    const job = await this.deps.store.jobs.findActive(stored.importKeys);
+    return job ? toJobView(job) : null;
+  }
+
   async getJob(id: string): Promise<JobView | null> {
     const job = await this.deps.store.jobs.get(id);
     return job ? toJobView(job) : null;

@@ -65,6 +65,8 @@ export interface IngestService {
   readFranchise(animeId: number): Promise<StoredFranchise | null>;
   /** ... and the refresh getFranchise starts for a stale view, run for every read of a kept one. */
   refreshIfStale(animeId: number, stale: boolean, mayRefresh?: () => Promise<boolean>): Promise<void>;
+  /** The import of a franchise while it is under way and has stored only part of it, else null. */
+  firstImportOf(stored: Pick<StoredFranchise, 'complete' | 'importKeys'>): Promise<JobView | null>;
   /** Asks a queued or running job to stop at the next safe point. */
   cancel(jobId: string): Promise<JobView | null>;
 }

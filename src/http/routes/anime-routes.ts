@@ -56,7 +56,7 @@ const getFranchise = createRoute({
       content: { 'application/json': { schema: franchiseSchema } },
     },
     304: { description: '`If-None-Match` names the current ETag: the copy the client holds is still right' },
-    202: { description: 'Not stored yet; the ingest job that fetches it', content: { 'application/json': { schema: jobEnvelopeSchema } } },
+    202: { description: 'Not stored yet, or its first import is still under way: the ingest job that fetches it', content: { 'application/json': { schema: jobEnvelopeSchema } } },
     ...problems(400, 401, 404, 429, 502, 503),
   },
 });
@@ -87,8 +87,17 @@ export function registerAnimeRoutes(app: ApiApp, deps: RouteDeps): void {
     // refresh decision is made for every read, kept or not, exactly as getFranchise makes it.
     const kept = await deps.reads.get(`franchise:${id}`, async () => {
       const stored = await deps.ingest.readFranchise(id);
-      return stored && { value: stored.view, meta: { stale: stored.view.franchise.stale }, validUntil: stored.freshUntil };
+      return stored && { value: stored.view, meta: { stale: stored.view.franchise.stale, complete: stored.complete, importKeys: stored.importKeys }, validUntil: stored.freshUntil };
     });
+    // What an import has stored so far (entries its stored edges point at still missing) is not
+    // the franchise: while it runs the answer is its job, as for an entry not stored at all (a
+    // reload of the page follows the import). A complete franchise, stale or not, is answered.
+    const importing = kept ? await deps.ingest.firstImportOf(kept.meta) : null;
+    if (importing) {
+      c.header('location', `/api/jobs/${encodeURIComponent(importing.id)}`);
+      c.header('cache-control', 'no-store');
+      return c.json({ job: importing }, 202);
+    }
     if (kept) {
       await deps.ingest.refreshIfStale(id, kept.meta.stale, () => (ingest ? deps.maySpend(c) : Promise.resolve(false)));
       return conditionalResponse(c.req.raw, kept);
