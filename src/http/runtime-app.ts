@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { systemClock } from '../clock.ts';
 import { createCoverService } from '../covers/cover-service.ts';
 import type { Runtime } from '../runtime.ts';
 import { createApp } from './app.ts';
@@ -27,9 +26,9 @@ export function createRuntimeApp(runtime: Runtime, options: RuntimeAppOptions): 
     bus: runtime.bus,
     searchRemote: shareRemoteSearch(anilistRemoteSearch(runtime.upstreams.anilist), { timeoutMs: REMOTE_SEARCH_TIMEOUT_MS }),
     spendLimiter: runtime.spendLimiter(runtime.config.ingestRatePerMinute),
-    covers: createCoverService(runtime.store, runtime.config, { clock: systemClock, logger: runtime.logger }),
+    covers: createCoverService(runtime.store, runtime.config, { clock: runtime.clock, logger: runtime.logger }),
     metrics: options.metrics,
-    catalog: catalogStatus(runtime.store, systemClock, runtime.config.syncFreshMinutes * 60_000),
+    catalog: catalogStatus(runtime.store, runtime.clock, runtime.config.syncFreshMinutes * 60_000),
     clock: runtime.clock,
     shutdown: options.shutdown,
     webRoot: options.webRoot,

@@ -101,6 +101,8 @@ class Discovery {
   private readonly walk: FranchiseWalk;
   private readonly signal: AbortSignal | undefined;
   private readonly retryRounds: number;
+  /** Whether a fresh synced catalog answers alone, asked once: one run never mixes the two ways. */
+  private mirrored: Promise<boolean> | undefined;
   private readonly retryDelayMs: number;
   /** Ids waiting to be sent to AniList. */
   private readonly queue: number[] = [];
@@ -346,7 +348,7 @@ class Discovery {
   private async examine(ids: number[]): Promise<void> {
     while (ids.length > 0 && !this.signal?.aborted) {
       const stale = new Set(await this.deps.store.anime.staleIds(ids, this.deps.clock.now()));
-      if (stale.size > 0 && (await this.deps.mirror?.())) {
+      if (stale.size > 0 && (await (this.mirrored ??= this.deps.mirror?.() ?? Promise.resolve(false)))) {
         // A fresh synced catalog holds every entry AniList lists: stored ones count as fresh,
         // and an edge's end it does not hold is not one AniList lists (removed, unpublished).
         const stored = new Set((await this.deps.store.anime.getSummaries([...stale])).map((a) => a.id));

@@ -158,7 +158,8 @@ export async function readStoredFranchise(
   const ids = [...depths.keys()];
   const suffix = options.jobKeySuffix ?? '';
   const anime = ids.flatMap((id) => summaries.get(id) ?? []);
-  const job = await store.jobs.findLatestFinished(ids.map((id) => `franchise:${id}${suffix}`), STATS_STATUSES);
+  const importKeys = ids.map((id) => `franchise:${id}${suffix}`);
+  const job = await store.jobs.findLatestFinished(importKeys, STATS_STATUSES);
   const root = anime.find((a) => a.id === rootId);
   if (!root) return null;
   const members = anime.map((a) => toMember(a, depths.get(a.id) ?? 0));
@@ -179,7 +180,7 @@ export async function readStoredFranchise(
     watchOrder: { recommended: recommendedOrder(anime.map(orderEntry), anilistEdges), release: releaseOrder(anime), story: storyOrder(anime, anilistEdges) },
     stats: { ...jobStats(job?.result), disagreements: disagreements(relations) },
   };
-  return { view, freshUntil, complete: anime.length === ids.length || options.mirrored === true, importKeys: ids.map((id) => `franchise:${id}${suffix}`) };
+  return { view, freshUntil, complete: anime.length === ids.length || options.mirrored === true, importKeys };
 }
 
 /** A stored job's stats, or zeros; results written before stats existed fall back field by field. */

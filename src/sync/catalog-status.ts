@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Store } from '../store/store.ts';
+import { isMirrorFresh } from './mirror-freshness.ts';
 import { CATALOG_SYNC, parseSyncState } from './sync-state.ts';
 
 /** The mirror's state as GET /api/catalog, /metrics and the page footer show it. */
@@ -36,7 +37,7 @@ export function catalogStatus(store: Pick<Store, 'catalog'>, clock: Clock, fresh
       lastFullSyncAt: iso(state.fullDoneAt),
       lagSeconds: state.syncedAt === null ? null : Math.max(0, Math.round((now - state.syncedAt) / 1000)),
       syncing: row?.leaseOwner != null && (row.leaseUntil ?? 0) >= now,
-      fresh: freshMs > 0 && state.fullDoneAt !== null && state.syncedAt !== null && now - state.syncedAt <= freshMs,
+      fresh: isMirrorFresh(state, now, freshMs),
     };
   };
 }
